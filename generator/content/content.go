@@ -7,8 +7,9 @@
 //	content/<gazette>/_gazette.md              a gazette (公报): name, sponsor, frequency
 //	content/<gazette>/<year>-<nn>/_issue.md    an issue (期): masthead and printed TOC
 //	content/<gazette>/<year>-<nn>/<doc>.md     a document printed in that issue
-//	content/<gazette>/<year>-<nn>/<doc>/<p>.md a plan issued by <doc>.md (parent = "<doc>")
+//	content/<gazette>/<year>-<nn>/<doc>/<p>.md a plan issued by <doc>.md (parent = its ID)
 //	content/documents/**/<doc>.md              a document not published in an issue
+//	content/_aliases.toml                      name aliases (issuers, offices), see below
 //
 // A document belongs to the issue whose _issue.md sits in its folder or the
 // nearest folder above it. Its ID is its path below content/ without ".md"
@@ -64,7 +65,8 @@
 //	addressees          []string            主送机关
 //	section             string              栏目, when not given by the issue TOC
 //	page                int                 printed page, when not given by the issue TOC
-//	parent              string              ID of the notice that issued this document
+//	parent              string              ID of the notice that issued this document,
+//	                                        e.g. "zhangye/2024-02/zzbf-2024-023"
 //	index_number        string              索引号
 //	source_url          string              original web address
 //	publisher           string              发布机构 as the web page names it
