@@ -165,3 +165,16 @@ func keyLine(front string, k []string) int {
 	}
 	return 1
 }
+
+// KeyLine returns the file line on which a top-level front matter key is
+// set, or 0. It is for messages about a value that decoded but is wrong.
+func KeyLine(data []byte, key string) int {
+	front, _, _, err := Split(data)
+	if err != nil {
+		return 0
+	}
+	if l := keyLine(front, []string{key}); l > 1 {
+		return l
+	}
+	return 0
+}

@@ -1,0 +1,313 @@
+package generator
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/tdewolff/minify/v2"
+	"github.com/tdewolff/minify/v2/css"
+	mhtml "github.com/tdewolff/minify/v2/html"
+	"github.com/tdewolff/minify/v2/js"
+	"github.com/tdewolff/minify/v2/json"
+	"github.com/tdewolff/minify/v2/svg"
+	"github.com/tdewolff/minify/v2/xml"
+
+	"gazette/generator/diag"
+	"gazette/themes"
+)
+
+// Output receives the built files. WriteFile must be safe for concurrent
+// use; name is a slash path relative to the output folder.
+type Output interface {
+	WriteFile(name string, data []byte) error
+}
+
+// Options are the inputs of a build.
+type Options struct {
+	Config Config
+	// Content is the content folder; ContentName is how its files are
+	// named in messages ("content/").
+	Content     fs.FS
+	ContentName string
+	// Theme overrides the theme from Config (nil: ThemeFS(Config)).
+	Theme fs.FS
+	Out   Output
+	// Inject is HTML added to every page (serve mode's reload script).
+	Inject string
+	// Workers is the parallelism; 0 means GOMAXPROCS.
+	Workers int
+}
+
+// Stats describe a finished build.
+type Stats struct {
+	Documents int           `json:"documents"`
+	Issues    int           `json:"issues"`
+	Gazettes  int           `json:"gazettes"`
+	Pages     int           `json:"pages"`
+	Files     int           `json:"files"`
+	Duration  time.Duration `json:"-"`
+}
+
+// Build builds the site. It returns a diag.List of every content problem
+// found (all at once), or another error for failures of the build itself.
+// Warnings alone do not fail the build; they are returned in warnings.
+func Build(ctx context.Context, opt Options) (st Stats, warnings diag.List, err error) {
+	start := time.Now()
+	theme := opt.Theme
+	if theme == nil {
+		theme = ThemeFS(opt.Config)
+	}
+	tpl, err := parseTemplates(theme)
+	if err != nil {
+		return st, nil, err
+	}
+	site, problems := Load(ctx, opt.Config, opt.Content, opt.ContentName)
+	problems.Sort()
+	if problems.HasErrors() {
+		return st, problems.Warnings(), problems.Errors()
+	}
+	warnings = problems
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+
+	if err := site.renderBodies(ctx, workers); err != nil {
+		return st, warnings, err
+	}
+
+	w := &writer{out: opt.Out, m: newMinifier(opt.Config.Minify)}
+	_, hasSearch := tpl["search"]
+	jobs := site.pageJobs(hasSearch)
+	if opt.Config.Timestamps {
+		stamp := time.Now().Format("2006-01-02 15:04")
+		for _, j := range jobs {
+			j.page.BuildTime = stamp
+		}
+	}
+	err = parallel(ctx, workers, len(jobs), func(i int) error {
+		j := jobs[i]
+		j.page.Inject = safeInject(opt.Inject)
+		b, err := tpl.execute(j.kind, j.page)
+		if err != nil {
+			return err
+		}
+		return w.write(outputName(j.page.URL), "text/html", b)
+	})
+	if err != nil {
+		return st, warnings, err
+	}
+	if err := w.copyAssets(theme); err != nil {
+		return st, warnings, err
+	}
+	st = Stats{Documents: len(site.Docs), Issues: len(site.Issues), Gazettes: len(site.Gazettes), Pages: len(jobs), Files: w.files, Duration: time.Since(start)}
+	return st, warnings, nil
+}
+
+// Load reads and links the content without rendering: what build and
+// check share.
+func Load(ctx context.Context, cfg Config, contentFS fs.FS, name string) (*Site, diag.List) {
+	files, problems := load(ctx, contentFS, name)
+	if files == nil {
+		return nil, problems
+	}
+	site, ps := link(cfg, files, name)
+	problems.Add(ps...)
+	return site, problems
+}
+
+// renderBodies renders every document's Markdown in parallel, one goldmark
+// instance per worker.
+func (s *Site) renderBodies(ctx context.Context, workers int) error {
+	mds := make(chan *markdown, workers)
+	for i := 0; i < workers; i++ {
+		mds <- newMarkdown()
+	}
+	return parallel(ctx, workers, len(s.Docs), func(i int) error {
+		md := <-mds
+		defer func() { mds <- md }()
+		d := s.Docs[i]
+		r, err := md.render([]byte(d.Body), nil)
+		if err != nil {
+			return fmt.Errorf("%s: rendering Markdown: %w", d.File, err)
+		}
+		d.HTML = trustedHTML(r.html)
+		d.Outline = r.outline
+		d.Text = r.text
+		return nil
+	})
+}
+
+// parallel runs f(0..n-1) on workers goroutines and returns the first
+// error; the order of work does not affect results.
+func parallel(ctx context.Context, workers, n int, f func(i int) error) error {
+	var (
+		wg   sync.WaitGroup
+		mu   sync.Mutex
+		errs []error
+		next = make(chan int)
+	)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				if err := f(i); err != nil {
+					mu.Lock()
+					errs = append(errs, err)
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	for i := 0; i < n; i++ {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("build interrupted: %w", err)
+	}
+	if len(errs) > 0 {
+		sort.Slice(errs, func(i, j int) bool { return errs[i].Error() < errs[j].Error() })
+		return errors.Join(errs...)
+	}
+	return nil
+}
+
+// writer minifies and writes files, counting them.
+type writer struct {
+	out   Output
+	m     *minify.M
+	mu    sync.Mutex
+	files int
+}
+
+func (w *writer) write(name, mediatype string, b []byte) error {
+	if w.m != nil && mediatype != "" {
+		mb, err := w.m.Bytes(mediatype, b)
+		if err != nil {
+			return fmt.Errorf("minifying %s: %w", name, err)
+		}
+		b = mb
+	}
+	if err := w.out.WriteFile(name, b); err != nil {
+		return err
+	}
+	w.mu.Lock()
+	w.files++
+	w.mu.Unlock()
+	return nil
+}
+
+// Write stores a generated file (search index, feed) with minification by
+// media type ("" for none).
+func (w *writer) Write(name, mediatype string, b []byte) error { return w.write(name, mediatype, b) }
+
+// copyAssets copies the theme's assets/ to /assets/, minifying CSS and JS.
+func (w *writer) copyAssets(theme fs.FS) error {
+	return fs.WalkDir(theme, "assets", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			return err
+		}
+		if d.IsDir() || strings.HasPrefix(d.Name(), ".") {
+			return nil
+		}
+		b, err := fs.ReadFile(theme, p)
+		if err != nil {
+			return err
+		}
+		return w.write(p, mediaTypes[path.Ext(p)], b)
+	})
+}
+
+var mediaTypes = map[string]string{
+	".css": "text/css", ".js": "application/javascript", ".json": "application/json",
+	".svg": "image/svg+xml", ".xml": "text/xml", ".html": "text/html",
+}
+
+// newMinifier returns the minifier for all output, or nil when off. HTML
+// keeps its document tags so <html lang> survives.
+func newMinifier(on bool) *minify.M {
+	if !on {
+		return nil
+	}
+	m := minify.New()
+	m.Add("text/html", &mhtml.Minifier{KeepDocumentTags: true, KeepEndTags: true, KeepQuotes: true})
+	m.AddFunc("text/css", css.Minify)
+	m.AddFunc("application/javascript", js.Minify)
+	m.AddFunc("application/json", json.Minify)
+	m.AddFunc("image/svg+xml", svg.Minify)
+	m.AddFunc("text/xml", xml.Minify)
+	return m
+}
+
+// ThemeFS returns the theme of cfg: the embedded default, overridden file
+// by file by themes/<cfg.Theme> beside the config file.
+func ThemeFS(cfg Config) fs.FS {
+	def := themes.Default()
+	if cfg.Theme == "" {
+		return def
+	}
+	return overlay{top: os.DirFS(filepath.Join(cfg.Dir, "themes", cfg.Theme)), bottom: def}
+}
+
+// overlay reads from top, falling back to bottom for files top lacks.
+type overlay struct{ top, bottom fs.FS }
+
+func (o overlay) Open(name string) (fs.File, error) {
+	if f, err := o.top.Open(name); err == nil {
+		if st, err := f.Stat(); err == nil && !st.IsDir() {
+			return f, nil
+		}
+		f.Close()
+	}
+	return o.bottom.Open(name)
+}
+
+// ReadDir merges both layers, so assets the override adds are copied too.
+func (o overlay) ReadDir(name string) ([]fs.DirEntry, error) {
+	seen := map[string]fs.DirEntry{}
+	a, errA := fs.ReadDir(o.top, name)
+	b, errB := fs.ReadDir(o.bottom, name)
+	if errA != nil && errB != nil {
+		return nil, errB
+	}
+	for _, e := range b {
+		seen[e.Name()] = e
+	}
+	for _, e := range a {
+		seen[e.Name()] = e
+	}
+	out := make([]fs.DirEntry, 0, len(seen))
+	for _, e := range seen {
+		out = append(out, e)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name() < out[j].Name() })
+	return out, nil
+}
+
+// trustedHTML marks goldmark output as safe: goldmark runs without its
+// unsafe option, so raw HTML in content never reaches it, and every text
+// it writes is escaped.
+func trustedHTML(b []byte) template.HTML { return template.HTML(b) }
+
+// safeInject marks gazette's own injected markup (never content) as HTML.
+func safeInject(s string) template.HTML { return template.HTML(s) }

@@ -1,0 +1,283 @@
+package generator
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"path"
+	"strings"
+
+	"gazette/generator/content"
+)
+
+// Page is what every layout gets.
+type Page struct {
+	Site      *Site
+	Base      string // base path, ends in "/"
+	Lang      string
+	Kind      string // home, document, issue, gazette, list, search, 404
+	Title     string // page heading
+	URL       string // site path of the page ("" for home)
+	Canonical string // absolute URL when base_url has a host
+	Crumbs    []Crumb
+	BuildTime string
+
+	Doc     *Doc
+	Issue   *Issue
+	Gazette *Gazette
+	List    *List
+
+	// Extra <head> and end-of-body HTML, e.g. the live-reload script of
+	// gazette serve. Empty in published builds.
+	Inject template.HTML
+}
+
+// DocsWithBase is the argument of the doclist partial.
+type DocsWithBase struct {
+	Base string
+	Docs []*Doc
+}
+
+// Crumb is one step of the breadcrumb trail.
+type Crumb struct {
+	Title, URL string
+}
+
+// List is a listing page: either groups (issuers, years, kinds, gazettes
+// with counts) or documents.
+type List struct {
+	Intro  string
+	Groups []ListGroup
+	Docs   []*Doc
+}
+
+// ListGroup is one line of an index page.
+type ListGroup struct {
+	Name, URL string
+	Count     int
+	Note      string
+}
+
+// layouts are the template files a theme must have.
+var layouts = []string{"home.html", "document.html", "issue.html", "gazette.html", "list.html", "404.html"}
+
+// templates holds one parsed template set per page kind.
+type templates map[string]*template.Template
+
+// parseTemplates parses base.html with each page layout. A layout missing
+// from the theme is an error, except search.html, which is optional.
+func parseTemplates(theme fs.FS) (templates, error) {
+	base, err := fs.ReadFile(theme, "layouts/base.html")
+	if err != nil {
+		return nil, fmt.Errorf("theme: %w", err)
+	}
+	ts := templates{}
+	names := append([]string{}, layouts...)
+	if _, err := fs.Stat(theme, "layouts/search.html"); err == nil {
+		names = append(names, "search.html")
+	}
+	for _, name := range names {
+		src, err := fs.ReadFile(theme, "layouts/"+name)
+		if err != nil {
+			return nil, fmt.Errorf("theme: %w", err)
+		}
+		t := template.New("base.html").Funcs(funcs)
+		if _, err := t.Parse(string(base)); err != nil {
+			return nil, fmt.Errorf("theme: layouts/base.html: %w", err)
+		}
+		// Optional blocks a layout may define, and shared partials.
+		if _, err := t.Parse(`{{define "head"}}{{end}}`); err != nil {
+			return nil, err
+		}
+		if partials, err := fs.ReadFile(theme, "layouts/partials.html"); err == nil {
+			if _, err := t.New("partials.html").Parse(string(partials)); err != nil {
+				return nil, fmt.Errorf("theme: layouts/partials.html: %w", err)
+			}
+		}
+		if _, err := t.New(name).Parse(string(src)); err != nil {
+			return nil, fmt.Errorf("theme: layouts/%s: %w", name, err)
+		}
+		ts[strings.TrimSuffix(name, ".html")] = t
+	}
+	return ts, nil
+}
+
+func (ts templates) execute(kind string, p *Page) ([]byte, error) {
+	t := ts[kind]
+	if t == nil {
+		return nil, fmt.Errorf("theme has no layouts/%s.html", kind)
+	}
+	var b bytes.Buffer
+	if err := t.ExecuteTemplate(&b, "base.html", p); err != nil {
+		return nil, fmt.Errorf("layouts/%s.html: %w", kind, err)
+	}
+	return b.Bytes(), nil
+}
+
+// funcs are the template functions layouts may use.
+var funcs = template.FuncMap{
+	// cnDate formats a date as 2024年2月25日.
+	"cnDate": func(d content.Date) string { return d.Chinese() },
+	// isoDate formats a date as 2024-02-25.
+	"isoDate": func(d content.Date) string { return d.String() },
+	// page formats a printed page number: its label when printed as "01".
+	"page": func(n int, label string) string {
+		if label != "" {
+			return label
+		}
+		if n == 0 {
+			return ""
+		}
+		return itoa(n)
+	},
+	"join": strings.Join,
+	// withBase pairs documents with the base path for the doclist partial.
+	"withBase": func(base string, docs []*Doc) DocsWithBase { return DocsWithBase{base, docs} },
+	// indent gives the outline level as a CSS class suffix.
+	"add": func(a, b int) int { return a + b },
+}
+
+// pageFor builds the common part of a page.
+func (s *Site) pageFor(kind, title, url string) *Page {
+	p := &Page{
+		Site:  s,
+		Base:  s.Config.BasePath(),
+		Lang:  s.Config.Language,
+		Kind:  kind,
+		Title: title,
+		URL:   url,
+	}
+	p.Canonical = s.Config.AbsURL(url)
+	return p
+}
+
+// outputName is the file a page URL is written to.
+func outputName(url string) string {
+	if url == "" || strings.HasSuffix(url, "/") {
+		return path.Join(url, "index.html")
+	}
+	return url
+}
+
+// pageJob is one page to render.
+type pageJob struct {
+	kind string
+	page *Page
+}
+
+// pageJobs lists every page of the site.
+func (s *Site) pageJobs(withSearch bool) []pageJob {
+	var jobs []pageJob
+	add := func(kind string, p *Page) { jobs = append(jobs, pageJob{kind, p}) }
+
+	add("home", s.pageFor("home", s.Config.Title, ""))
+
+	gl := &List{}
+	for _, g := range s.Gazettes {
+		gl.Groups = append(gl.Groups, ListGroup{Name: g.Meta.Name, URL: g.URL, Count: len(g.Issues), Note: g.Meta.Frequency})
+	}
+	p := s.pageFor("list", "公报", "gazettes/")
+	p.List = gl
+	add("list", p)
+
+	for _, g := range s.Gazettes {
+		p := s.pageFor("gazette", g.Meta.Name, g.URL)
+		p.Gazette = g
+		p.Crumbs = []Crumb{{"公报", "gazettes/"}}
+		add("gazette", p)
+	}
+	for _, is := range s.Issues {
+		p := s.pageFor("issue", is.Title(), is.URL)
+		p.Issue = is
+		p.Gazette = is.Gazette
+		p.Crumbs = []Crumb{{"公报", "gazettes/"}}
+		if is.Gazette != nil {
+			p.Crumbs = append(p.Crumbs, Crumb{is.Gazette.Meta.Name, is.Gazette.URL})
+		}
+		add("issue", p)
+	}
+	for _, d := range s.Docs {
+		p := s.pageFor("document", d.Meta.Title, d.URL)
+		p.Doc = d
+		if d.Issue != nil {
+			if d.Issue.Gazette != nil {
+				p.Crumbs = append(p.Crumbs, Crumb{d.Issue.Gazette.Meta.Name, d.Issue.Gazette.URL})
+			}
+			p.Crumbs = append(p.Crumbs, Crumb{d.Issue.Label(), d.Issue.URL})
+		} else {
+			p.Crumbs = append(p.Crumbs, Crumb{"文件", "years/"})
+		}
+		if d.Parent != nil {
+			p.Crumbs = append(p.Crumbs, Crumb{d.Parent.Meta.Title, d.Parent.URL})
+		}
+		add("document", p)
+	}
+
+	index := func(title, url, intro string, groups []*Group) {
+		l := &List{Intro: intro}
+		for _, g := range groups {
+			l.Groups = append(l.Groups, ListGroup{Name: g.Name, URL: g.URL, Count: len(g.Docs)})
+		}
+		p := s.pageFor("list", title, url)
+		p.List = l
+		add("list", p)
+		for _, g := range groups {
+			p := s.pageFor("list", title+"："+g.Name, g.URL)
+			p.List = &List{Docs: g.Docs}
+			p.Crumbs = []Crumb{{title, url}}
+			add("list", p)
+		}
+	}
+	il := &List{Intro: "每个发文机关发布或联合发布的全部文件。"}
+	for _, iss := range s.Issuers {
+		il.Groups = append(il.Groups, ListGroup{Name: iss.Name, URL: iss.URL, Count: len(iss.Docs)})
+	}
+	p = s.pageFor("list", "发文机关", "issuers/")
+	p.List = il
+	add("list", p)
+	for _, iss := range s.Issuers {
+		p := s.pageFor("list", iss.Name, iss.URL)
+		p.List = &List{Docs: iss.Docs}
+		p.Crumbs = []Crumb{{"发文机关", "issuers/"}}
+		add("list", p)
+	}
+	index("年份", "years/", "按成文日期（无成文日期时按发布日期）归年。", s.Years)
+	index("文种", "kinds/", "按文种归类；未注明文种的，按标题末尾判断。", s.Kinds)
+
+	if withSearch {
+		add("search", s.pageFor("search", "搜索", "search/"))
+	}
+	p = s.pageFor("404", "页面不存在", "404.html")
+	p.Canonical = ""
+	add("404", p)
+	return jobs
+}
+
+// LatestIssues returns up to n newest issues, for the home page.
+func (s *Site) LatestIssues(n int) []*Issue {
+	if len(s.Issues) < n {
+		return s.Issues
+	}
+	return s.Issues[:n]
+}
+
+// LatestDocs returns up to n newest top-level documents, for the home page.
+func (s *Site) LatestDocs(n int) []*Doc {
+	var out []*Doc
+	for _, d := range s.newest() {
+		if d.Parent == nil {
+			out = append(out, d)
+			if len(out) == n {
+				break
+			}
+		}
+	}
+	return out
+}
+
+func (s *Site) newest() []*Doc {
+	docs := append([]*Doc(nil), s.Docs...)
+	sortDocsNewest(docs)
+	return docs
+}

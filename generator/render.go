@@ -1,0 +1,147 @@
+package generator
+
+import (
+	"bytes"
+	"strconv"
+	"strings"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+)
+
+// markdown renders document bodies. Each worker owns one: goldmark
+// instances are safe for concurrent use, but one per worker keeps their
+// buffers apart and lets per-run extensions differ.
+type markdown struct {
+	md goldmark.Markdown
+}
+
+// newMarkdown returns the one goldmark configuration gazette uses:
+// CommonMark + GFM tables and strikethrough, definition lists (glossaries),
+// and the CJK extension so that a soft line break between two Chinese
+// characters is not rendered as a space. Raw HTML is never rendered
+// (goldmark's unsafe mode stays off: raw HTML becomes a comment), and
+// goldmark drops javascript: and similar link destinations.
+func newMarkdown(extra ...goldmark.Extender) *markdown {
+	exts := []goldmark.Extender{
+		extension.Table,
+		extension.Strikethrough,
+		extension.DefinitionList,
+		extension.NewCJK(extension.WithEastAsianLineBreaks(extension.EastAsianLineBreaksCSS3Draft), extension.WithEscapedSpace()),
+	}
+	exts = append(exts, extra...)
+	return &markdown{md: goldmark.New(
+		goldmark.WithExtensions(exts...),
+		goldmark.WithParserOptions(parser.WithASTTransformers(util.Prioritized(headingIDs{}, 900))),
+		goldmark.WithRendererOptions(html.WithXHTML()),
+	)}
+}
+
+// rendered is what rendering a body yields.
+type rendered struct {
+	html    []byte
+	outline []Heading
+	text    string
+}
+
+// render converts a Markdown body. pc may carry per-document state for
+// extensions (citations); nil makes a fresh context.
+func (m *markdown) render(body []byte, pc parser.Context) (rendered, error) {
+	if pc == nil {
+		pc = parser.NewContext()
+	}
+	doc := m.md.Parser().Parse(text.NewReader(body), parser.WithContext(pc))
+	var buf bytes.Buffer
+	buf.Grow(len(body) + len(body)/4)
+	if err := m.md.Renderer().Render(&buf, body, doc); err != nil {
+		return rendered{}, err
+	}
+	r := rendered{html: buf.Bytes()}
+	r.outline, r.text = outlineAndText(doc, body)
+	return r, nil
+}
+
+// headingIDs gives every heading a short stable id (s1, s2, …) in document
+// order, so outlines can link to them whatever script the heading is in.
+type headingIDs struct{}
+
+func (headingIDs) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
+	n := 0
+	_ = ast.Walk(doc, func(node ast.Node, entering bool) (ast.WalkStatus, error) {
+		if h, ok := node.(*ast.Heading); ok && entering {
+			n++
+			h.SetAttributeString("id", []byte("s"+strconv.Itoa(n)))
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
+}
+
+// outlineAndText walks the AST once for the outline (headings with their
+// ids) and the plain text (for search and snippets).
+func outlineAndText(doc ast.Node, src []byte) ([]Heading, string) {
+	var outline []Heading
+	var tb strings.Builder
+	tb.Grow(len(src))
+	_ = ast.Walk(doc, func(node ast.Node, entering bool) (ast.WalkStatus, error) {
+		switch n := node.(type) {
+		case *ast.Heading:
+			if entering {
+				id, _ := n.AttributeString("id")
+				idb, _ := id.([]byte)
+				t := nodeText(n, src)
+				outline = append(outline, Heading{Level: n.Level, ID: string(idb), Text: t})
+				tb.WriteString(t)
+				tb.WriteByte('\n')
+				return ast.WalkSkipChildren, nil
+			}
+		case *ast.Text:
+			if entering {
+				tb.Write(n.Segment.Value(src))
+				if n.SoftLineBreak() || n.HardLineBreak() {
+					tb.WriteByte('\n')
+				}
+			}
+		case *ast.String:
+			if entering {
+				tb.Write(n.Value)
+			}
+		case *ast.CodeSpan:
+			if entering {
+				tb.WriteString(nodeText(n, src))
+				return ast.WalkSkipChildren, nil
+			}
+		case *ast.RawHTML, *ast.HTMLBlock:
+			return ast.WalkSkipChildren, nil
+		default:
+			if !entering && node.Type() == ast.TypeBlock {
+				tb.WriteByte('\n')
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+	return outline, tb.String()
+}
+
+// nodeText is the text inside an inline container.
+func nodeText(n ast.Node, src []byte) string {
+	var b strings.Builder
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch t := c.(type) {
+		case *ast.Text:
+			b.Write(t.Segment.Value(src))
+		case *ast.String:
+			b.Write(t.Value)
+		}
+		return ast.WalkContinue, nil
+	})
+	return b.String()
+}
