@@ -1,0 +1,519 @@
+package xref
+
+import (
+	"bytes"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+
+	"gazette/generator/docnum"
+)
+
+// Extension adds citation extraction and rendering to a goldmark instance.
+// It does nothing for a conversion whose context did not come from
+// NewContext.
+var Extension goldmark.Extender = extender{}
+
+type extender struct{}
+
+func (extender) Extend(m goldmark.Markdown) {
+	m.Parser().AddOptions(parser.WithASTTransformers(util.Prioritized(transformer{}, 900)))
+	m.Renderer().AddOptions(renderer.WithNodeRenderers(util.Prioritized(citeRenderer{}, 500)))
+}
+
+var stateKey = parser.NewContextKey()
+
+// state is the per-document state kept in the parser context.
+type state struct {
+	ix    *Index
+	self  string
+	title string // normalized title of the citing document
+	cites []Citation
+}
+
+// NewContext returns a parser context for converting the body of the
+// document with ID self, resolving citations against ix.
+func NewContext(ix *Index, self string) parser.Context {
+	pc := parser.NewContext()
+	st := &state{ix: ix, self: self}
+	if t, ok := ix.ByID(self); ok {
+		st.title = NormalizeTitle(t.Title)
+	}
+	pc.Set(stateKey, st)
+	return pc
+}
+
+// Citations returns the citations found while converting with pc, in
+// document order.
+func Citations(pc parser.Context) []Citation {
+	st, _ := pc.Get(stateKey).(*state)
+	if st == nil {
+		return nil
+	}
+	return st.cites
+}
+
+type transformer struct{}
+
+// Transform implements parser.ASTTransformer.
+func (transformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
+	st, _ := pc.Get(stateKey).(*state)
+	if st == nil {
+		return
+	}
+	source := reader.Source()
+	var blocks []ast.Node
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering || n.Type() != ast.TypeBlock {
+			return ast.WalkContinue, nil
+		}
+		if c := n.FirstChild(); c != nil && c.Type() == ast.TypeInline {
+			blocks = append(blocks, n)
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	lines := lineIndex{source: source}
+	for _, b := range blocks {
+		st.block(b, source, &lines)
+	}
+}
+
+// piece is one text node of a run, at [start, end) of the block text.
+type piece struct {
+	t          *ast.Text
+	start, end int
+}
+
+// run is a sequence of adjacent text nodes with one parent.
+type run struct {
+	parent ast.Node
+	pieces []piece
+}
+
+// blockText is the plain text of one block, and its runs of text nodes.
+type blockText struct {
+	buf  []byte
+	runs []run
+}
+
+func (bt *blockText) collect(n ast.Node, source []byte, searchable bool) {
+	var cur *run
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		switch c := c.(type) {
+		case *ast.Text:
+			start := len(bt.buf)
+			bt.buf = append(bt.buf, c.Segment.Value(source)...)
+			if searchable && c.Segment.Padding == 0 {
+				if cur == nil {
+					bt.runs = append(bt.runs, run{parent: n})
+					cur = &bt.runs[len(bt.runs)-1]
+				}
+				cur.pieces = append(cur.pieces, piece{t: c, start: start, end: len(bt.buf)})
+			} else {
+				cur = nil
+			}
+			if c.SoftLineBreak() || c.HardLineBreak() {
+				bt.buf = append(bt.buf, '\n')
+			}
+		case *ast.String:
+			bt.buf = append(bt.buf, c.Value...)
+			cur = nil
+		case *ast.RawHTML:
+			cur = nil
+		case *ast.Link, *ast.Image, *ast.AutoLink, *ast.CodeSpan, *cite:
+			bt.collect(c, source, false)
+			cur = nil
+		default:
+			bt.collect(c, source, searchable)
+			cur = nil
+		}
+		if cur != nil {
+			// cur points into bt.runs, which a nested collect may grow.
+			cur = &bt.runs[len(bt.runs)-1]
+		}
+	}
+}
+
+// mention is one citation candidate at [start, end) of the block text.
+type mention struct {
+	start, end int
+	run        int
+	num        docnum.Number // zero if none
+	title      string        // inside 《》, as printed; "" if none
+	target     Target
+	resolved   bool
+	keep       bool // a citation (else only a span that separates others)
+}
+
+func (st *state) block(b ast.Node, source []byte, lines *lineIndex) {
+	var bt blockText
+	bt.collect(b, source, true)
+	if len(bt.runs) == 0 {
+		return
+	}
+	var ms []mention
+	for ri, r := range bt.runs {
+		start, end := r.pieces[0].start, r.pieces[len(r.pieces)-1].end
+		ms = append(ms, findMentions(string(bt.buf[start:end]), start, ri)...)
+	}
+	if len(ms) == 0 {
+		return
+	}
+	for i := range ms {
+		st.resolve(&ms[i])
+	}
+	for i := range ms {
+		m := &ms[i]
+		if !m.keep {
+			continue
+		}
+		c := Citation{
+			From:     st.self,
+			Printed:  plain(bt.buf[m.start:m.end]),
+			Title:    plain([]byte(m.title)),
+			Relation: st.relation(bt.buf, ms, i),
+			Sentence: sentence(bt.buf, m.start, m.end),
+			Line:     lines.line(st.sourceOffset(bt.runs[m.run], m.start)),
+		}
+		if !m.num.IsZero() {
+			c.Key = m.num.Key()
+		}
+		if m.resolved {
+			c.TargetID = m.target.ID
+		}
+		st.cites = append(st.cites, c)
+	}
+	// Rewrite the AST, last mention first so earlier offsets stay valid.
+	for i := len(ms) - 1; i >= 0; i-- {
+		if ms[i].keep {
+			wrap(&bt.runs[ms[i].run], ms[i])
+		}
+	}
+}
+
+// resolve looks m up in the index and decides whether it is a citation.
+func (st *state) resolve(m *mention) {
+	var byNum, byTitle Target
+	var okNum, okTitle bool
+	if !m.num.IsZero() {
+		byNum, okNum = st.ix.ByNumber(m.num.Key())
+	}
+	if m.title != "" && !okNum {
+		byTitle, okTitle = st.ix.ByTitle(m.title)
+		if okTitle && !m.num.IsZero() && byTitle.DocNumber != "" {
+			if n, ok := docnum.Parse(byTitle.DocNumber); ok && n.Key() != m.num.Key() {
+				okTitle = false
+			}
+		}
+	}
+	switch {
+	case okNum:
+		m.target, m.resolved = byNum, true
+	case okTitle:
+		m.target, m.resolved = byTitle, true
+	}
+	// A 文号 always counts; a bare title only when it resolves. A
+	// self-citation stays plain text.
+	m.keep = (!m.num.IsZero() || m.resolved) && !(m.resolved && m.target.ID == st.self)
+}
+
+// relation classifies citation ms[i].
+func (st *state) relation(buf []byte, ms []mention, i int) Relation {
+	m := ms[i]
+	if repealsAfter(buf, ms, i) || repealsBefore(buf, m.start) {
+		return RelRepeals
+	}
+	if m.resolved && strings.Contains(st.title, "印发") {
+		if m.target.Parent == st.self && st.self != "" {
+			return RelIssues
+		}
+		if t := NormalizeTitle(m.target.Title); t != "" && strings.Contains(st.title, t) {
+			return RelIssues
+		}
+	}
+	return RelCites
+}
+
+// repealWords may stand between a citation and 废止.
+var repealWords = []string{"同时", "一并", "予以", "即行", "相应", "也", "均", "将", "已"}
+
+func repealsAfter(buf []byte, ms []mention, i int) bool {
+	j := ms[i].end
+	next := i + 1
+	for j < len(buf) {
+		if next < len(ms) && ms[next].start == j {
+			j = ms[next].end
+			next++
+			continue
+		}
+		if next < len(ms) && ms[next].start < j {
+			next++
+			continue
+		}
+		if bytes.HasPrefix(buf[j:], []byte("废止")) {
+			return true
+		}
+		r, size := utf8.DecodeRune(buf[j:])
+		if unicode.IsSpace(r) || strings.ContainsRune("、，,和及与", r) {
+			j += size
+			continue
+		}
+		matched := false
+		for _, w := range repealWords {
+			if bytes.HasPrefix(buf[j:], []byte(w)) {
+				j += len(w)
+				matched = true
+				break
+			}
+		}
+		if !matched {
+			return false
+		}
+	}
+	return false
+}
+
+func repealsBefore(buf []byte, start int) bool {
+	return bytes.HasSuffix(bytes.TrimRightFunc(buf[:start], unicode.IsSpace), []byte("废止"))
+}
+
+// findMentions finds 文号 and 《title》 mentions in s, the text of one run
+// starting at offset base of the block text.
+func findMentions(s string, base, ri int) []mention {
+	titles := findTitles(s)
+	nums := docnum.Find(s)
+	var out []mention
+	ti, ni := 0, 0
+	for ti < len(titles) || ni < len(nums) {
+		if ni < len(nums) && (ti == len(titles) || nums[ni].Start < titles[ti][0]) {
+			n := nums[ni]
+			ni++
+			out = append(out, mention{start: base + n.Start, end: base + n.End, run: ri, num: n.Number})
+			continue
+		}
+		t := titles[ti]
+		ti++
+		m := mention{start: base + t[0], end: base + t[1], run: ri, title: s[t[0]+len("《") : t[1]-len("》")]}
+		// Skip 文号 printed inside the title.
+		for ni < len(nums) && nums[ni].Start < t[1] {
+			ni++
+		}
+		// 《title》（文号）is one citation.
+		if ni < len(nums) {
+			j := skipSpace(s, t[1])
+			if r, size := utf8.DecodeRuneInString(s[j:]); r == '(' || r == '（' {
+				if j = skipSpace(s, j+size); nums[ni].Start == j {
+					k := skipSpace(s, nums[ni].End)
+					if r, size := utf8.DecodeRuneInString(s[k:]); r == ')' || r == '）' {
+						m.num = nums[ni].Number
+						m.end = base + k + size
+						ni++
+					}
+				}
+			}
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// findTitles returns the [start, end) byte ranges of the outermost 《…》 in
+// s, nesting included.
+func findTitles(s string) [][2]int {
+	var out [][2]int
+	depth, start := 0, 0
+	for i, r := range s {
+		switch r {
+		case '《':
+			if depth == 0 {
+				start = i
+			}
+			depth++
+		case '》':
+			if depth == 0 {
+				continue
+			}
+			if depth--; depth == 0 && i > start+len("《") {
+				out = append(out, [2]int{start, i + len("》")})
+			}
+		}
+	}
+	return out
+}
+
+func skipSpace(s string, i int) int {
+	for i < len(s) {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !unicode.IsSpace(r) {
+			break
+		}
+		i += size
+	}
+	return i
+}
+
+// plain removes line breaks (and the spaces around them) from printed text.
+func plain(b []byte) string {
+	if bytes.IndexByte(b, '\n') < 0 {
+		return string(b)
+	}
+	lines := strings.Split(string(b), "\n")
+	var sb strings.Builder
+	for i, l := range lines {
+		if i > 0 {
+			l = strings.TrimLeftFunc(l, unicode.IsSpace)
+		}
+		if i < len(lines)-1 {
+			l = strings.TrimRightFunc(l, unicode.IsSpace)
+		}
+		if i > 0 && sb.Len() > 0 && len(l) > 0 {
+			prev, _ := utf8.DecodeLastRuneInString(sb.String())
+			next, _ := utf8.DecodeRuneInString(l)
+			if prev < utf8.RuneSelf && next < utf8.RuneSelf {
+				sb.WriteByte(' ')
+			}
+		}
+		sb.WriteString(l)
+	}
+	return sb.String()
+}
+
+// maxSentence is the longest sentence, in characters, kept for 被引用.
+const maxSentence = 200
+
+// sentence returns the sentence of buf around [start, end): from after the
+// previous 。！？；!? (or the block start) to the next one, inclusive.
+func sentence(buf []byte, start, end int) string {
+	isEnd := func(r rune) bool { return strings.ContainsRune("。！？；!?", r) }
+	s := start
+	for s > 0 {
+		r, size := utf8.DecodeLastRune(buf[:s])
+		if isEnd(r) {
+			break
+		}
+		s -= size
+	}
+	e := end
+	for e < len(buf) {
+		r, size := utf8.DecodeRune(buf[e:])
+		e += size
+		if isEnd(r) {
+			break
+		}
+	}
+	out := strings.TrimSpace(plain(buf[s:e]))
+	if utf8.RuneCountInString(out) <= maxSentence {
+		return out
+	}
+	// Too long: keep a window around the citation.
+	pre := []rune(plain(buf[s:start]))
+	cit := plain(buf[start:end])
+	post := []rune(plain(buf[end:e]))
+	room := maxSentence - utf8.RuneCountInString(cit)
+	if room < 0 {
+		room = 0
+	}
+	var b strings.Builder
+	if len(pre) > room/2 {
+		b.WriteString("…")
+		pre = pre[len(pre)-room/2:]
+	}
+	b.WriteString(strings.TrimLeftFunc(string(pre), unicode.IsSpace))
+	b.WriteString(cit)
+	if len(post) > room/2 {
+		b.WriteString(strings.TrimRightFunc(string(post[:room/2]), unicode.IsSpace))
+		b.WriteString("…")
+	} else {
+		b.WriteString(strings.TrimRightFunc(string(post), unicode.IsSpace))
+	}
+	return b.String()
+}
+
+// sourceOffset maps an offset of the block text that lies in run r to the
+// source byte offset.
+func (st *state) sourceOffset(r run, off int) int {
+	for _, p := range r.pieces {
+		if off >= p.start && off < p.end {
+			return p.t.Segment.Start + off - p.start
+		}
+	}
+	return r.pieces[0].t.Segment.Start
+}
+
+// lineIndex turns source offsets into 1-based line numbers.
+type lineIndex struct {
+	source []byte
+	starts []int
+}
+
+func (li *lineIndex) line(off int) int {
+	if li.starts == nil {
+		li.starts = []int{0}
+		for i, c := range li.source {
+			if c == '\n' {
+				li.starts = append(li.starts, i+1)
+			}
+		}
+	}
+	return sort.Search(len(li.starts), func(i int) bool { return li.starts[i] > off })
+}
+
+// wrap moves the text of m, splitting text nodes where m starts and ends,
+// into a new cite node.
+func wrap(r *run, m mention) {
+	c := &cite{missing: !m.resolved}
+	if m.resolved {
+		c.href = m.target.URL
+	}
+	var first ast.Node
+	var newPieces []piece
+	for _, p := range r.pieces {
+		if p.end <= m.start || p.start >= m.end {
+			newPieces = append(newPieces, p)
+			continue
+		}
+		// Split p into before | inside | after.
+		t := p.t
+		seg := t.Segment
+		soft, hard, raw := t.SoftLineBreak(), t.HardLineBreak(), t.IsRaw()
+		inStart := max(m.start, p.start) - p.start + seg.Start
+		inEnd := min(m.end, p.end) - p.start + seg.Start
+		mk := func(a, b int, last bool) *ast.Text {
+			n := ast.NewTextSegment(text.NewSegment(a, b))
+			n.SetRaw(raw)
+			if last {
+				n.SetSoftLineBreak(soft)
+				n.SetHardLineBreak(hard)
+			}
+			return n
+		}
+		inside := mk(inStart, inEnd, inEnd == seg.Stop)
+		parent := r.parent
+		if inStart > seg.Start {
+			before := mk(seg.Start, inStart, false)
+			parent.InsertBefore(parent, t, before)
+			newPieces = append(newPieces, piece{t: before, start: p.start, end: p.start + inStart - seg.Start})
+		}
+		if first == nil {
+			parent.InsertBefore(parent, t, c)
+			first = c
+		}
+		c.AppendChild(c, inside)
+		if inEnd < seg.Stop {
+			after := mk(inEnd, seg.Stop, true)
+			parent.InsertAfter(parent, t, after)
+			newPieces = append(newPieces, piece{t: after, start: p.start + inEnd - seg.Start, end: p.end})
+		}
+		parent.RemoveChild(parent, t)
+	}
+	r.pieces = newPieces
+}
