@@ -1,0 +1,369 @@
+package search
+
+import (
+	"bytes"
+	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"math"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode"
+)
+
+// Doc is one document as the index sees it.
+type Doc struct {
+	ID        string   // content ID, zhangye/2024-02/zzf-2024-027; orders documents of one date
+	URL       string   // relative to the site's base: zhangye/2024-02/zzf-2024-027/
+	Title     string   //
+	DocNumber string   // 文号 as printed: 涇政办发(2023)22 号
+	DocKey    string   // canonical 文号: 泾政办发〔2023〕22号; may be empty
+	Issuers   []string // 发文机关
+	Kind      string   // 文种: 通知, 方案 …
+	Gazette   string   // gazette name, empty for documents outside an issue
+	Year      int      //
+	Date      string   // 2024-02-25; orders documents, newest ranks first on ties
+	Body      string   // plain text
+}
+
+// Stats describes a built index.
+type Stats struct {
+	Docs          int
+	Terms         int   // distinct terms, special terms included
+	Postings      int64 // (term, document) pairs
+	PostingShards int
+	MetaShards    int
+	Files         int
+	Bytes         int64 // total bytes written
+}
+
+// Sizes that shape the output.
+const (
+	// MetaShardSize is the number of documents per metadata shard.
+	MetaShardSize = 32
+	// excerptRunes is the length of the body excerpt kept for snippets.
+	excerptRunes = 96
+	// shardTarget is the posting bytes aimed at per shard; the shard count
+	// is the power of two that comes closest from above.
+	shardTarget = 128 << 10
+	maxShards   = 1 << 12
+)
+
+// BM25 parameters.
+const (
+	bm25K1 = 1.2
+	bm25B  = 0.75
+)
+
+// Build indexes docs and writes the index files through write, with names
+// such as "search/manifest.json" (see the package comment for the format).
+// The order of docs does not matter.
+func Build(docs []Doc, write func(name string, data []byte) error) (Stats, error) {
+	var st Stats
+	order := make([]*Doc, len(docs))
+	for i := range docs {
+		order[i] = &docs[i]
+	}
+	slices.SortFunc(order, func(a, b *Doc) int {
+		return cmp.Or(cmp.Compare(a.Date, b.Date), cmp.Compare(a.ID, b.ID))
+	})
+	st.Docs = len(order)
+
+	var total int64
+	for _, d := range order {
+		total += int64(len(d.Body))
+	}
+	avgdl := 1.0
+	if len(order) > 0 && total > 0 {
+		avgdl = float64(total) / float64(len(order))
+	}
+
+	// Text terms, in parallel over contiguous ranges of documents.
+	workers := min(runtime.GOMAXPROCS(0), max(1, len(order)/64))
+	parts := make([]*indexer, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo, hi := w*len(order)/workers, (w+1)*len(order)/workers
+		parts[w] = newIndexer(avgdl)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ix := parts[w]
+			for i := lo; i < hi; i++ {
+				ix.add(int32(i), order[i])
+			}
+		}()
+	}
+	wg.Wait()
+
+	// Special terms, and the runes the t2s table must cover.
+	special := map[string][]int32{}
+	facets := map[string]map[string]int{"issuer": {}, "year": {}, "kind": {}, "gazette": {}}
+	addSpecial := func(term string, doc int32) {
+		l := special[term]
+		if n := len(l); n == 0 || l[n-1] != doc {
+			special[term] = append(l, doc)
+		}
+	}
+	for i, d := range order {
+		doc := int32(i)
+		for _, k := range docNumberKeys(d.DocNumber, d.DocKey) {
+			addSpecial("#n:"+k, doc)
+		}
+		for _, is := range d.Issuers {
+			if is = strings.TrimSpace(is); is != "" {
+				addSpecial("#i:"+is, doc)
+				facets["issuer"][is]++
+			}
+		}
+		if d.Year != 0 {
+			y := strconv.Itoa(d.Year)
+			addSpecial("#y:"+y, doc)
+			facets["year"][y]++
+		}
+		if k := strings.TrimSpace(d.Kind); k != "" {
+			addSpecial("#k:"+k, doc)
+			facets["kind"][k]++
+		}
+		if g := strings.TrimSpace(d.Gazette); g != "" {
+			addSpecial("#g:"+g, doc)
+			facets["gazette"][g]++
+		}
+	}
+
+	// Merge the workers' terms into one list, each with its shard.
+	terms := mergeTerms(parts)
+	for t, docs := range special {
+		var enc []byte
+		prev := int32(-1)
+		for _, d := range docs {
+			enc = appendNum(enc, uint32(d-prev-1))
+			enc = appendNum(enc, 1)
+			prev = d
+		}
+		terms = append(terms, term{text: t, enc: enc, n: len(docs)})
+	}
+	var postBytes int64
+	for i := range terms {
+		postBytes += int64(len(terms[i].enc) + len(terms[i].text) + 6)
+		st.Postings += int64(terms[i].n)
+	}
+	st.Terms = len(terms)
+	nShards := 1
+	for nShards < maxShards && int64(nShards)*shardTarget < postBytes {
+		nShards <<= 1
+	}
+	for i := range terms {
+		terms[i].shard = int(fnv1a(terms[i].text) & uint32(nShards-1))
+	}
+	slices.SortFunc(terms, func(a, b term) int {
+		return cmp.Or(cmp.Compare(a.shard, b.shard), strings.Compare(a.text, b.text))
+	})
+
+	out := func(prefix string, data []byte) (string, error) {
+		sum := sha256.Sum256(data)
+		name := prefix + hex.EncodeToString(sum[:8]) + ".json"
+		st.Files++
+		st.Bytes += int64(len(data))
+		return name, write("search/"+name, data)
+	}
+
+	m := manifest{V: 1, Docs: len(order), MetaSize: MetaShardSize, Postings: make([]string, 0, nShards)}
+
+	// Posting shards.
+	var buf bytes.Buffer
+	for s, i := 0, 0; s < nShards; s++ {
+		buf.Reset()
+		buf.WriteByte('{')
+		first := true
+		for ; i < len(terms) && terms[i].shard == s; i++ {
+			if !first {
+				buf.WriteByte(',')
+			}
+			first = false
+			writeJSONString(&buf, terms[i].text)
+			buf.WriteString(`:"`)
+			buf.Write(terms[i].enc)
+			buf.WriteByte('"')
+		}
+		buf.WriteString("}\n")
+		name, err := out("p-", buf.Bytes())
+		if err != nil {
+			return st, err
+		}
+		m.Postings = append(m.Postings, name)
+	}
+	st.PostingShards = nShards
+
+	// Metadata shards.
+	for lo := 0; lo < len(order); lo += MetaShardSize {
+		hi := min(lo+MetaShardSize, len(order))
+		rows := make([][]any, 0, hi-lo)
+		for _, d := range order[lo:hi] {
+			issuers := d.Issuers
+			if issuers == nil {
+				issuers = []string{}
+			}
+			rows = append(rows, []any{d.URL, d.Title, d.DocNumber, issuers, d.Kind, d.Gazette, d.Date, excerpt(d.Body)})
+		}
+		data, err := marshal(map[string]any{"d": rows})
+		if err != nil {
+			return st, err
+		}
+		name, err := out("m-", data)
+		if err != nil {
+			return st, err
+		}
+		m.Meta = append(m.Meta, name)
+	}
+	st.MetaShards = len(m.Meta)
+
+	// The t2s pairs whose simplified side occurs in the index.
+	seen := func(r rune) bool {
+		for _, ix := range parts {
+			if ix.runes[r>>6]&(1<<(r&63)) != 0 {
+				return true
+			}
+		}
+		return false
+	}
+	var pairs [][2]rune
+	for t, s := range folding().t2s {
+		if seen(s) {
+			pairs = append(pairs, [2]rune{t, s})
+		}
+	}
+	slices.SortFunc(pairs, func(a, b [2]rune) int { return cmp.Compare(a[0], b[0]) })
+	var ts, ss strings.Builder
+	for _, p := range pairs {
+		ts.WriteRune(p[0])
+		ss.WriteRune(p[1])
+	}
+	data, err := marshal(map[string]string{"t": ts.String(), "s": ss.String()})
+	if err != nil {
+		return st, err
+	}
+	if m.T2S, err = out("t2s-", data); err != nil {
+		return st, err
+	}
+
+	m.Facets = map[string][][2]any{}
+	for name, counts := range facets {
+		list := make([][2]any, 0, len(counts))
+		keys := make([]string, 0, len(counts))
+		for k := range counts {
+			keys = append(keys, k)
+		}
+		if name == "year" {
+			slices.SortFunc(keys, func(a, b string) int { return cmp.Compare(b, a) })
+		} else {
+			slices.SortFunc(keys, func(a, b string) int {
+				return cmp.Or(cmp.Compare(counts[b], counts[a]), strings.Compare(a, b))
+			})
+		}
+		for _, k := range keys {
+			list = append(list, [2]any{k, counts[k]})
+		}
+		m.Facets[name] = list
+	}
+	data, err = marshal(m)
+	if err != nil {
+		return st, err
+	}
+	st.Files++
+	st.Bytes += int64(len(data))
+	if err := write("search/manifest.json", data); err != nil {
+		return st, err
+	}
+	return st, nil
+}
+
+type manifest struct {
+	V        int                 `json:"v"`
+	Docs     int                 `json:"docs"`
+	T2S      string              `json:"t2s"`
+	Postings []string            `json:"postings"`
+	Meta     []string            `json:"meta"`
+	MetaSize int                 `json:"metaSize"`
+	Facets   map[string][][2]any `json:"facets"`
+}
+
+func marshal(v any) ([]byte, error) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("search: encoding index: %w", err)
+	}
+	return append(data, '\n'), nil
+}
+
+func writeJSONString(buf *bytes.Buffer, s string) {
+	for _, r := range s {
+		if r < 0x20 || r == '"' || r == '\\' || r == '<' || r == '>' || r == '&' || r == 0x2028 || r == 0x2029 {
+			data, _ := json.Marshal(s)
+			buf.Write(data)
+			return
+		}
+	}
+	buf.WriteByte('"')
+	buf.WriteString(s)
+	buf.WriteByte('"')
+}
+
+// fnv1a is 32-bit FNV-1a over code points, as search.js computes it.
+func fnv1a(s string) uint32 {
+	h := uint32(2166136261)
+	for _, r := range s {
+		h ^= uint32(r)
+		h *= 16777619
+	}
+	return h
+}
+
+// excerpt returns the start of body, white space runs collapsed to one space.
+func excerpt(body string) string {
+	var b strings.Builder
+	n, space := 0, false
+	for _, r := range body {
+		if unicode.IsSpace(r) {
+			space = b.Len() > 0
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			n++
+			space = false
+		}
+		b.WriteRune(r)
+		if n++; n >= excerptRunes {
+			b.WriteString("…")
+			break
+		}
+	}
+	return b.String()
+}
+
+// bm25Level quantizes the BM25 term-frequency factor to 0–15.
+func bm25Level(tf int, dl, avgdl float64) byte {
+	if tf == 0 {
+		return 0
+	}
+	w := float64(tf) * (bm25K1 + 1) / (float64(tf) + bm25K1*(1-bm25B+bm25B*dl/avgdl))
+	l := int(math.Round(w / (bm25K1 + 1) * 15))
+	return byte(min(max(l, 1), 15))
+}
+
+const numDigits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
+
+// appendNum appends n in the postings' base-32 variable-length form.
+func appendNum(b []byte, n uint32) []byte {
+	for n >= 32 {
+		b = append(b, numDigits[32|n&31])
+		n >>= 5
+	}
+	return append(b, numDigits[n])
+}

@@ -1,0 +1,74 @@
+// Package search builds gazette's client-side full-text index: static JSON
+// files under public/search/ that themes/default/assets/search.js queries in
+// the browser, with no server.
+//
+// # Why bigrams
+//
+// Chinese has no spaces, and word segmenters miss substrings that cross their
+// word boundaries (段简 in 阶段简化). The index therefore stores every
+// character unigram and bigram of the normalized text (see Normalize): a
+// query of two or more characters is matched by its bigrams, a one-character
+// query by its unigram. A query word matches a document when the document
+// holds all of the word's bigrams; a query of several words (split at white
+// space) needs all of them.
+//
+// # Files
+//
+// Build writes, through the write callback, names relative to the site root:
+//
+//	search/manifest.json     the only file without a hash: fetched first
+//	search/t2s-<hash>.json   the traditional→simplified pairs the query needs
+//	search/p-<hash>.json     posting shards, 2^k of them
+//	search/m-<hash>.json     metadata shards of MetaShardSize documents
+//
+// <hash> is the first 16 hex digits of the SHA-256 of the file's bytes, so a
+// shard whose content did not change keeps its name across builds and can be
+// cached forever. Output is deterministic: the same docs give the same bytes.
+//
+// manifest.json:
+//
+//	{"v":1, "docs":N, "t2s":"t2s-….json",
+//	 "postings":["p-….json", …],   // term → postings[fnv1a(term) & (len-1)]
+//	 "meta":["m-….json", …], "metaSize":32,
+//	 "facets":{"issuer":[["张掖市人民政府",12],…], "year":[…], "kind":[…], "gazette":[…]}}
+//
+// fnv1a is 32-bit FNV-1a over the term's code points (h ^= cp; h *= 16777619).
+//
+// t2s-….json: {"t":"涇縣…","s":"泾县…"}, two strings aligned by code point:
+// every OpenCC t2s character pair whose simplified side occurs in the index.
+//
+// p-….json: {"term":"postings", …} with terms sorted. Terms are the unigrams
+// and bigrams of normalized text, and special terms that cannot collide with
+// normalized text (which holds only letters and digits):
+//
+//	#n:<normalized 文号>   documents whose 文号 is exactly this, in full
+//	                       (张政办发202410号) or without its prefix (202410号)
+//	#i:<issuer>            filter terms, the value as listed in facets
+//	#y:<year>  #k:<文种>  #g:<gazette>
+//
+// A postings string is a sequence of numbers, each written in base 32 with
+// the characters "0-9A-Za-z-_": a character's value c holds 5 bits (c&31),
+// least significant group first, and c&32 says another character follows.
+// The numbers come in pairs (gap, weight): document number = previous + gap +
+// 1 (the previous is -1 at the start), weight = 2*s + h, where h is 1 when
+// the term occurs in the title, the 文号 or the issuers, and s (0–15) is the
+// body's BM25 term-frequency factor tf·(k1+1)/(tf+k1·(1−b+b·dl/avgdl)),
+// k1=1.2, b=0.75, scaled from 0–2.2 to 0–15 (dl in bytes). Special terms
+// have weight 1.
+//
+// Documents are numbered in order of date, then ID: a higher number is more
+// recent, which is the ranking's final tie-break, and an archive that grows
+// at its recent end keeps the numbers (and metadata shards) of older ones.
+//
+// m-….json: {"d":[[url, title, 文号, [issuers], 文种, gazette, date, excerpt], …]}
+// for documents k·metaSize … (k+1)·metaSize−1 of shard k. The URL is
+// relative to the site's base; the excerpt is the body's start, white space
+// collapsed.
+//
+// # Ranking
+//
+// search.js orders matches by: exact 文号 (#n:) first; then documents whose
+// title, 文号 or issuers hold every query term (a phrase in the heading); then
+// the BM25-style score Σ idf·(s·2.2/15 + 1.5·h), idf = ln(1 + (N−df+0.5)/(df+0.5));
+// then recency.
+package search

@@ -1,0 +1,272 @@
+package search
+
+import (
+	"cmp"
+	"regexp"
+	"slices"
+	"strings"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Term keys: a unigram is its rune, a bigram 1<<42 | r1<<21 | r2. Runes are
+// below 1<<21 and never 0 after folding, so no key is 0 (the empty slot).
+const bigramFlag = 1 << 42
+
+func unigram(r rune) uint64   { return uint64(r) }
+func bigram(a, b rune) uint64 { return bigramFlag | uint64(a)<<21 | uint64(b) }
+func keyText(k uint64) string {
+	if k&bigramFlag == 0 {
+		return string(rune(k))
+	}
+	return string([]rune{rune(k >> 21 & (1<<21 - 1)), rune(k & (1<<21 - 1))})
+}
+
+// posting accumulates one term's postings within one indexer.
+type posting struct {
+	first, last int32 // first and last document appended; last -1: none
+	n           int32 // postings appended
+	enc         []byte
+}
+
+// slot is a hash table entry, holding the counts for the current document
+// next to the key so that counting an occurrence touches one cache line.
+type slot struct {
+	key  uint64
+	post int32 // index in posts
+	cur  int32 // document tf and head are for
+	tf   int32 // body occurrences in cur
+	head bool  // occurs in cur's title, 文号 or issuers
+}
+
+// indexer indexes a contiguous range of documents.
+type indexer struct {
+	avgdl float64
+	slots []slot // bigrams, open addressing; key 0 is empty
+	uni   []slot // BMP unigrams, indexed by rune
+	posts []posting
+	// touched lists the slots counted in the current document: i >= 0 is
+	// slots[i], i < 0 is uni[-i-1] (or an astral unigram in slots).
+	touched []int32
+	runes   []uint64 // bit set of the runes seen
+	text    []rune
+	levels  [33]byte // bm25Level by tf for the current document
+}
+
+func newIndexer(avgdl float64) *indexer {
+	ix := &indexer{avgdl: avgdl, slots: make([]slot, 1<<16), uni: make([]slot, 0x10000), runes: make([]uint64, (0x10FFFF+64)/64)}
+	for i := range ix.uni {
+		ix.uni[i] = slot{key: uint64(i), post: -1, cur: -1}
+	}
+	return ix
+}
+
+func (ix *indexer) find(k uint64) int {
+	mask := len(ix.slots) - 1
+	i := int((k * 0x9E3779B97F4A7C15) >> 40 & uint64(mask))
+	for {
+		if key := ix.slots[i].key; key == k || key == 0 {
+			return i
+		}
+		i = (i + 1) & mask
+	}
+}
+
+func (ix *indexer) grow() {
+	old := ix.slots
+	ix.slots = make([]slot, 2*len(old))
+	for _, s := range old {
+		if s.key != 0 {
+			ix.slots[ix.find(s.key)] = s
+		}
+	}
+	for i, t := range ix.touched {
+		if t >= 0 {
+			ix.touched[i] = int32(ix.find(old[t].key))
+		}
+	}
+}
+
+func (ix *indexer) newPost() int32 {
+	ix.posts = append(ix.posts, posting{first: -1, last: -1})
+	return int32(len(ix.posts) - 1)
+}
+
+// touchBigram counts one occurrence of k in doc.
+func (ix *indexer) touchBigram(k uint64, doc int32, head bool) {
+	i := ix.find(k)
+	s := &ix.slots[i]
+	if s.key == 0 {
+		*s = slot{key: k, post: ix.newPost(), cur: -1}
+		if 2*len(ix.posts) > len(ix.slots) {
+			ix.touched = append(ix.touched, int32(i))
+			s.cur, s.tf, s.head = doc, 0, false
+			ix.grow()
+			s = &ix.slots[ix.find(k)]
+		}
+	}
+	if s.cur != doc {
+		s.cur, s.tf, s.head = doc, 0, false
+		ix.touched = append(ix.touched, int32(i))
+	}
+	if head {
+		s.head = true
+	} else {
+		s.tf++
+	}
+}
+
+func (ix *indexer) touchUnigram(r rune, doc int32, head bool) {
+	if r >= 0x10000 {
+		ix.touchBigram(unigram(r), doc, head)
+		return
+	}
+	s := &ix.uni[r]
+	if s.post < 0 {
+		s.post = ix.newPost()
+	}
+	if s.cur != doc {
+		s.cur, s.tf, s.head = doc, 0, false
+		ix.touched = append(ix.touched, -int32(r)-1)
+	}
+	if head {
+		s.head = true
+	} else {
+		s.tf++
+	}
+}
+
+func (ix *indexer) addText(doc int32, s string, head bool) {
+	t := appendNormalized(ix.text[:0], s)
+	ix.text = t
+	prev := rune(0)
+	for _, r := range t {
+		ix.runes[r>>6] |= 1 << (r & 63)
+		ix.touchUnigram(r, doc, head)
+		if prev != 0 {
+			ix.touchBigram(bigram(prev, r), doc, head)
+		}
+		prev = r
+	}
+}
+
+func (ix *indexer) add(doc int32, d *Doc) {
+	ix.touched = ix.touched[:0]
+	ix.addText(doc, d.Title, true)
+	ix.addText(doc, d.DocNumber, true)
+	if d.DocKey != d.DocNumber {
+		ix.addText(doc, d.DocKey, true)
+	}
+	for _, is := range d.Issuers {
+		ix.addText(doc, is, true)
+	}
+	ix.addText(doc, d.Body, false)
+	dl := float64(len(d.Body))
+	for tf := range ix.levels {
+		ix.levels[tf] = bm25Level(tf, dl, ix.avgdl)
+	}
+	for _, t := range ix.touched {
+		var s *slot
+		if t >= 0 {
+			s = &ix.slots[t]
+		} else {
+			s = &ix.uni[-t-1]
+		}
+		p := &ix.posts[s.post]
+		if p.last < 0 {
+			p.first = doc
+		} else {
+			p.enc = appendNum(p.enc, uint32(doc-p.last-1))
+		}
+		var v uint32
+		if int(s.tf) < len(ix.levels) {
+			v = uint32(ix.levels[s.tf]) << 1
+		} else {
+			v = uint32(bm25Level(int(s.tf), dl, ix.avgdl)) << 1
+		}
+		if s.head {
+			v |= 1
+		}
+		p.enc = appendNum(p.enc, v)
+		p.last = doc
+		p.n++
+	}
+}
+
+// keys calls fn with each term key of ix and its posting.
+func (ix *indexer) keys(fn func(k uint64, p int32)) {
+	for _, s := range ix.uni {
+		if s.post >= 0 {
+			fn(s.key, s.post)
+		}
+	}
+	for _, s := range ix.slots {
+		if s.key != 0 {
+			fn(s.key, s.post)
+		}
+	}
+}
+
+// term is one merged term with its encoded postings.
+type term struct {
+	text  string
+	enc   []byte
+	n     int // number of postings
+	shard int
+}
+
+// mergeTerms joins the indexers' postings, which cover consecutive document
+// ranges in order, into one list.
+func mergeTerms(parts []*indexer) []term {
+	type ref struct{ part, post int32 }
+	all := map[uint64][]ref{}
+	for pi, ix := range parts {
+		ix.keys(func(k uint64, p int32) {
+			all[k] = append(all[k], ref{int32(pi), p})
+		})
+	}
+	keys := make([]uint64, 0, len(all))
+	for k := range all {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	terms := make([]term, 0, len(keys))
+	for _, k := range keys {
+		refs := all[k]
+		slices.SortFunc(refs, func(a, b ref) int { return cmp.Compare(a.part, b.part) })
+		var enc []byte
+		n := 0
+		prev := int32(-1)
+		for _, r := range refs {
+			p := &parts[r.part].posts[r.post]
+			enc = appendNum(enc, uint32(p.first-prev-1))
+			enc = append(enc, p.enc...)
+			prev = p.last
+			n += int(p.n)
+		}
+		terms = append(terms, term{text: keyText(k), enc: enc, n: n})
+	}
+	return terms
+}
+
+var docNumberRE = regexp.MustCompile(`[〔(\[【〖﹝]\s*(\d{4})\s*[〕)\]】〗﹞]\s*第?\s*0*(\d+)\s*[号號]`)
+
+// docNumberKeys returns the normalized #n: keys of a document's 文号: each
+// form in full, and each without its prefix (〔2024〕10号 → 202410号).
+func docNumberKeys(forms ...string) []string {
+	var keys []string
+	for _, f := range forms {
+		if strings.TrimSpace(f) == "" {
+			continue
+		}
+		keys = append(keys, Normalize(f))
+		nf := norm.NFKC.String(f)
+		if m := docNumberRE.FindStringSubmatchIndex(nf); m != nil {
+			year, serial := nf[m[2]:m[3]], nf[m[4]:m[5]]
+			prefix := Normalize(nf[:m[0]])
+			keys = append(keys, Normalize(year+serial+"号"), prefix+Normalize(year+serial+"号"))
+		}
+	}
+	slices.Sort(keys)
+	return slices.Compact(keys)
+}
