@@ -1,0 +1,190 @@
+#!/usr/bin/env bash
+# bench.sh times whole builds of synthetic archives: gazette against Hugo
+# v0.150.0 on the same Markdown, in the same run. See docs/scale.md.
+#
+#   scripts/bench.sh [-r RUNS] [-s SEED] [SIZE...]     sizes: 1000 10000 1k 10k 100k
+#
+# For each size it generates a corpus with cmd/gazette-corpus (cached in
+# scale/, regenerated when the generator or its vocabulary changes), builds
+# it RUNS times with each tool into an empty output folder, alternating the
+# order, and prints the median wall time, CPU time (user+sys) and peak RSS
+# from /usr/bin/time -v, and the ratios ours/Hugo.
+#
+# Environment: RUNS (default 3), SEED (1), HUGO (path to a hugo binary;
+# default: hugo on PATH or in $(go env GOPATH)/bin, installed if missing),
+# VOCAB (text for the generator, default content), SCALE_DIR (default scale).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+root=$PWD
+runs=${RUNS:-3}
+seed=${SEED:-1}
+vocab=${VOCAB:-content}
+scale=${SCALE_DIR:-scale}
+hugo_version=0.150.0
+
+usage() {
+	echo "usage: scripts/bench.sh [-r RUNS] [-s SEED] [SIZE...]   (sizes like 1000, 10k, 100k; default 1k 10k)" >&2
+	exit 2
+}
+while getopts "r:s:h" opt; do
+	case $opt in
+	r) runs=$OPTARG ;;
+	s) seed=$OPTARG ;;
+	*) usage ;;
+	esac
+done
+shift $((OPTIND - 1))
+sizes=()
+for s in "${@:-1k 10k}"; do
+	for w in $s; do
+		case $w in
+		*k) sizes+=($((${w%k} * 1000))) ;;
+		*[!0-9]* | "") usage ;;
+		*) sizes+=("$w") ;;
+		esac
+	done
+done
+[[ $runs =~ ^[1-9][0-9]*$ ]] || usage
+
+log() { echo "bench: $*" >&2; }
+die() {
+	echo "bench: $*" >&2
+	exit 1
+}
+
+# GNU time, for peak RSS.
+if ! /usr/bin/time -v true >/dev/null 2>&1; then
+	log "installing GNU time (Debian package time)"
+	sudo=""
+	[[ $(id -u) == 0 ]] || sudo=sudo
+	$sudo apt-get install -y time >/dev/null || die "cannot install GNU time: apt-get install time"
+fi
+
+# Hugo at the pinned version.
+hugo_ok() { [[ -x $1 ]] && "$1" version 2>/dev/null | grep -q "v$hugo_version"; }
+hugo=${HUGO:-}
+if [[ -z $hugo ]]; then
+	for h in "$(command -v hugo || true)" "$(go env GOPATH)/bin/hugo"; do
+		if [[ -n $h ]] && hugo_ok "$h"; then
+			hugo=$h
+			break
+		fi
+	done
+fi
+if [[ -z $hugo ]]; then
+	log "installing Hugo v$hugo_version with go install (a few minutes)"
+	go install "github.com/gohugoio/hugo@v$hugo_version"
+	hugo=$(go env GOPATH)/bin/hugo
+fi
+hugo_ok "$hugo" || die "$hugo is not Hugo v$hugo_version: set HUGO to one that is"
+
+# Our binaries, built once; the timed runs use the binary, not go run.
+mkdir -p "$scale/bin" "$scale/out"
+go build -o "$scale/bin/gazette" ./cmd/gazette
+go build -o "$scale/bin/gazette-corpus" ./cmd/gazette-corpus
+gazette=$root/$scale/bin/gazette
+ours=yes
+if ! "$gazette" build -h >/dev/null 2>&1; then
+	log "gazette has no build command yet: timing Hugo alone"
+	ours=""
+fi
+
+# corpus SIZE makes $scale/SIZE (config.toml, content/) and $scale/SIZE-hugo
+# (the same files with front-matter key kind renamed doc_kind, because Hugo
+# reserves kind for its page kinds) unless the stamp says they are current.
+corpus() {
+	local n=$1 dir=$scale/$1
+	local stamp
+	stamp="n=$n seed=$seed generator=$(sha256sum <"$scale/bin/gazette-corpus" | cut -c1-16) vocab=$(vocab_hash)"
+	if [[ -f $dir.stamp && $(cat "$dir.stamp") == "$stamp" && -d $dir-hugo ]]; then
+		return
+	fi
+	log "generating $n documents in $dir"
+	rm -rf "$dir" "$dir-hugo" "$dir.stamp"
+	"$scale/bin/gazette-corpus" -n "$n" -seed "$seed" -vocab "$vocab" -o "$dir" >&2
+	cp -r "$dir/content" "$dir-hugo"
+	find "$dir-hugo" -name '*.md' -print0 | xargs -0 -P2 -n 2000 grep -l --null '^kind = ' | xargs -0 -r -P2 -n 2000 sed -i 's/^kind = /doc_kind = /'
+	echo "$stamp" >"$dir.stamp"
+}
+
+vocab_hash() {
+	if [[ -e $vocab ]]; then
+		find "$vocab" -type f \( -name '*.md' -o -name '*.txt' \) -print0 | sort -z | xargs -0 -r cat | sha256sum | cut -c1-16
+	else
+		echo none
+	fi
+}
+
+# timed TOOL N OUT CMD... runs CMD under /usr/bin/time into an empty OUT and
+# appends "tool n wall cpu rss_kb" to $raw.
+timed() {
+	local tool=$1 n=$2 out=$3
+	shift 3
+	rm -rf "$out"
+	local tf=$scale/out/time.txt
+	if ! /usr/bin/time -f '%e %U %S %M' -o "$tf" "$@" >"$scale/out/$tool.log" 2>&1; then
+		cat "$scale/out/$tool.log" >&2
+		die "$tool failed on $n documents (log above)"
+	fi
+	read -r wall user sys rss <"$tf"
+	awk -v t="$tool" -v n="$n" -v w="$wall" -v u="$user" -v s="$sys" -v r="$rss" 'BEGIN {print t, n, w, u + s, r}' >>"$raw"
+}
+
+median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
+
+# med TOOL N COL prints the median of column COL (3 wall, 4 cpu, 5 rss).
+med() { awk -v t="$1" -v n="$2" -v c="$3" '$1==t && $2==n {print $c}' "$raw" | median; }
+
+raw=$scale/bench-$(date -u +%Y%m%dT%H%M%SZ).tsv
+: >"$raw"
+for n in "${sizes[@]}"; do
+	corpus "$n"
+	for ((i = 1; i <= runs; i++)); do
+		log "$n documents, run $i of $runs"
+		run_hugo() {
+			timed hugo "$n" "$root/$scale/out/$n-hugo" "$hugo" --quiet --noBuildLock \
+				--source "$root/scripts/hugo" --contentDir "$root/$scale/$n-hugo" \
+				--destination "$root/$scale/out/$n-hugo" --cacheDir "$root/$scale/out/hugo-cache"
+		}
+		run_ours() {
+			timed gazette "$n" "$root/$scale/out/$n-gazette" "$gazette" build \
+				-config "$root/$scale/$n/config.toml" -o "$root/$scale/out/$n-gazette"
+		}
+		if ((i % 2)); then
+			[[ -z $ours ]] || run_ours
+			run_hugo
+		else
+			run_hugo
+			[[ -z $ours ]] || run_ours
+		fi
+	done
+	files_h=$(find "$scale/out/$n-hugo" -type f | wc -l)
+	files_g=$([[ -z $ours ]] || find "$scale/out/$n-gazette" -type f | wc -l)
+	log "$n documents: Hugo wrote ${files_h} files${ours:+, gazette ${files_g}}"
+done
+
+echo
+echo "medians of $runs runs; CPU = user+sys; RSS = peak resident set; ratio = gazette/Hugo"
+echo "Hugo: $("$hugo" version | cut -d' ' -f1-2); machine: $(nproc) CPUs, $(free -g | awk '/^Mem:/ {print $2}') GiB"
+echo
+printf '%8s | %8s %8s %8s | %8s %8s %8s | %6s %6s %6s\n' docs "ours s" "CPU s" "RSS MB" "Hugo s" "CPU s" "RSS MB" wall CPU RSS
+printf '%s\n' "---------+----------------------------+----------------------------+---------------------"
+for n in "${sizes[@]}"; do
+	hw=$(med hugo "$n" 3)
+	hc=$(med hugo "$n" 4)
+	hr=$(med hugo "$n" 5)
+	if [[ -n $ours ]]; then
+		gw=$(med gazette "$n" 3)
+		gc=$(med gazette "$n" 4)
+		gr=$(med gazette "$n" 5)
+		awk -v n="$n" -v gw="$gw" -v gc="$gc" -v gr="$gr" -v hw="$hw" -v hc="$hc" -v hr="$hr" 'BEGIN {
+			printf "%8d | %8.2f %8.2f %8.0f | %8.2f %8.2f %8.0f | %6.2f %6.2f %6.2f\n",
+				n, gw, gc, gr/1024, hw, hc, hr/1024, gw/hw, gc/hc, gr/hr }'
+	else
+		awk -v n="$n" -v hw="$hw" -v hc="$hc" -v hr="$hr" 'BEGIN {
+			printf "%8d | %8s %8s %8s | %8.2f %8.2f %8.0f | %6s %6s %6s\n", n, "-", "-", "-", hw, hc, hr/1024, "-", "-", "-" }'
+	fi
+done
+echo
+echo "raw runs: $raw"
