@@ -391,13 +391,15 @@ func plain(b []byte) string {
 const maxSentence = 200
 
 // sentence returns the sentence of buf around [start, end): from after the
-// previous 。！？；!? (or the block start) to the next one, inclusive.
+// previous 。！？；!? (or the block start) to the next one, inclusive. A line
+// break ends a sentence when the next line starts with a 文号, as in the
+// lines of a 发文目录.
 func sentence(buf []byte, start, end int) string {
 	isEnd := func(r rune) bool { return strings.ContainsRune("。！？；!?", r) }
 	s := start
 	for s > 0 {
 		r, size := utf8.DecodeLastRune(buf[:s])
-		if isEnd(r) {
+		if isEnd(r) || r == '\n' && startsWithNumber(buf[s:]) {
 			break
 		}
 		s -= size
@@ -405,6 +407,9 @@ func sentence(buf []byte, start, end int) string {
 	e := end
 	for e < len(buf) {
 		r, size := utf8.DecodeRune(buf[e:])
+		if r == '\n' && startsWithNumber(buf[e+size:]) {
+			break
+		}
 		e += size
 		if isEnd(r) {
 			break
@@ -436,6 +441,14 @@ func sentence(buf []byte, start, end int) string {
 		b.WriteString(strings.TrimRightFunc(string(post), unicode.IsSpace))
 	}
 	return b.String()
+}
+
+// startsWithNumber reports whether b starts with a 文号, after white space.
+func startsWithNumber(b []byte) bool {
+	s := string(b[:min(len(b), 96)])
+	t := strings.TrimLeftFunc(s, unicode.IsSpace)
+	ms := docnum.Find(t)
+	return len(ms) > 0 && ms[0].Start == 0
 }
 
 // sourceOffset maps an offset of the block text that lies in run r to the
