@@ -1,0 +1,337 @@
+// Package importer turns raw gazette and document text, as extracted from
+// PDFs or copied from government web pages, into content files in the model
+// of package content. It is pure: Import takes bytes and returns files and
+// problems; the caller reads and writes.
+//
+// # What it recognises
+//
+// A whole gazette issue (a line ending in 公报, a 目录, documents each with
+// its 文号 on a line of its own) becomes
+//
+//	<region>/_gazette.md                  name, sponsor, frequency, colophon
+//	<region>/<year>-<nn>/_issue.md        masthead, editors, printed TOC
+//	<region>/<year>-<nn>/<slug>.md        one per document or part
+//	<region>/<year>-<nn>/<slug>/plan-NN.md plans issued by a notice
+//
+// A standalone document (a 文号 in its first lines, a web page's metadata
+// header, or a 政府工作报告) becomes documents/<region>/<year>/<slug>.md,
+// with its plans beside it in the same way.
+//
+// The slug of a document is its 文号 through a prefix-code table
+// (张政办发〔2024〕10号 → zzbf-2024-010; a prefix missing from the table gets a
+// stable hashed code); parts without a 文号 are chronicle-<issue>,
+// received-<issue>, issued-<issue>, report-<date>.
+//
+// # Metadata and body
+//
+// Metadata is canonical: 文号 with 〔〕, no spaces, no leading zeros and
+// simplified characters (泾 not 涇), the printed form kept beside it when it
+// differs; issuer names whole, through an alias table (Options.Aliases, read
+// from content/_aliases.toml by the command, over DefaultAliases); titles
+// without the spaces of healed line breaks and in simplified characters.
+// Obvious corruption of a title (a stray English word where the TOC prints
+// Chinese) is repaired in metadata only and recorded in flags.
+//
+// Bodies keep the printed characters. The clean-ups, all of which keep the
+// text of every non-blank source line:
+//   - lines broken mid-sentence are joined (CJK without a space);
+//   - headings come from 第一章/一、/（一）/1./（1）/第一条 on short lines,
+//     levels by the ranks a document uses (the highest is ##);
+//   - tab-separated and pipe rows become GFM tables, Markdown separator rows
+//     copied from the source are dropped, <p> and <br> in cells become spaces;
+//   - <input type="radio"> and type="checkbox" become ○ and □, $\frac{a}{b}$
+//     becomes a/b;
+//   - characters that would become Markdown syntax by accident are escaped
+//     (balanced ** pairs printed in the source stay emphasis), and a stray
+//     "- " at the start of a line is dropped;
+//   - headers, signatures, dates, addressees and TOC lines go to metadata.
+//
+// Residue, which is dropped and reported (gazette import -v lists it): web
+// page chrome (扫一扫…, Produced By…, 浏览次数), download-link lines, dot
+// leaders, and masthead lines that have no place in the content model
+// (slogans such as 传达政令).
+package importer
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"gazette/generator/content"
+	"gazette/generator/diag"
+)
+
+// Options tune an import.
+type Options struct {
+	// Aliases maps printed issuer names to canonical ones. Nil means
+	// DefaultAliases.
+	Aliases map[string]string
+}
+
+// File is one content file to write: Path is slash-separated and relative
+// to the content root.
+type File struct {
+	Path string
+	Data []byte
+}
+
+// Residue is a source line dropped as recognised residue.
+type Residue struct {
+	Line int
+	Text string
+	Why  string
+}
+
+// Result is what an import produces.
+type Result struct {
+	Files   []File
+	Residue []Residue
+}
+
+// DefaultAliases are the issuer aliases built into the importer; an
+// archive's content/_aliases.toml adds to them.
+var DefaultAliases = map[string]string{
+	"泾县人民政府办公室": "泾源县人民政府办公室",
+	"涇县人民政府办公室": "泾源县人民政府办公室",
+	"泾县人民政府":    "泾源县人民政府",
+	"中共泾县委办公室":  "中共泾源县委办公室",
+}
+
+type importer struct {
+	name     string // as given, for problems
+	base     string // file name for provenance
+	sha      string
+	lines    []line
+	aliases  map[string]string
+	files    []File
+	residue  []Residue
+	problems diag.List
+	perLine  bool
+}
+
+// Import reads one raw text file and returns the content files it holds.
+// name is used in problems and in each document's [import] provenance (its
+// base name). On any error, Result is empty.
+func Import(name string, data []byte, opts Options) (Result, diag.List) {
+	im := &importer{name: name, base: path.Base(strings.ReplaceAll(name, `\`, "/"))}
+	sum := sha256.Sum256(data)
+	im.sha = hex.EncodeToString(sum[:])
+	im.aliases = map[string]string{}
+	for k, v := range DefaultAliases {
+		im.aliases[k] = v
+	}
+	for k, v := range opts.Aliases {
+		im.aliases[canonical(k)] = v
+	}
+	if !im.check(data) {
+		return Result{}, im.problems
+	}
+	im.lines = splitLines(string(bytes.TrimPrefix(data, []byte("\ufeff"))))
+	blank := 0
+	for _, l := range im.lines {
+		if l.blank() {
+			blank++
+		}
+	}
+	im.perLine = blank*10 < len(im.lines)
+	func() {
+		defer func() {
+			if r := recover(); r != nil {
+				im.problems.Errorf(im.name, 0, "internal error while importing (%v): please report this file", r)
+			}
+		}()
+		switch im.detect() {
+		case "issue":
+			im.importIssue()
+		case "web", "document", "report":
+			im.importStandalone()
+		default:
+			im.problems.Errorf(im.name, 1, "not a gazette or a government document: expected a gazette masthead (…公报 and 目录), a 文号 such as 张政办发〔2024〕10号 in the first lines, or a web page's 索引号 header")
+		}
+	}()
+	if im.problems.HasErrors() {
+		return Result{}, im.problems
+	}
+	sort.SliceStable(im.residue, func(i, j int) bool { return im.residue[i].Line < im.residue[j].Line })
+	return Result{Files: im.files, Residue: im.residue}, im.problems
+}
+
+// check rejects empty, binary and non-UTF-8 input.
+func (im *importer) check(data []byte) bool {
+	switch {
+	case len(bytes.TrimSpace(data)) == 0:
+		im.problems.Errorf(im.name, 0, "file is empty: give the text of a gazette issue or a document")
+	case bytes.HasPrefix(data, []byte{0xff, 0xfe}) || bytes.HasPrefix(data, []byte{0xfe, 0xff}):
+		im.problems.Errorf(im.name, 1, "file is UTF-16: convert it to UTF-8 (iconv -f UTF-16 -t UTF-8)")
+	case bytes.IndexByte(data, 0) >= 0:
+		im.problems.Errorf(im.name, 0, "file is binary, not text: extract the text first (pdftotext, or copy it from the web page)")
+	case !utf8.Valid(data):
+		line := 1 + bytes.Count(data[:firstInvalid(data)], []byte("\n"))
+		im.problems.Errorf(im.name, line, "file is not valid UTF-8: if it is GBK or GB18030, convert it with iconv -f GB18030 -t UTF-8")
+	default:
+		return true
+	}
+	return false
+}
+
+func firstInvalid(b []byte) int {
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n <= 1 {
+			return i
+		}
+		i += n
+	}
+	return len(b)
+}
+
+// detect tells what the input is.
+func (im *importer) detect() string {
+	var first []string
+	for _, l := range im.lines {
+		if t := l.trim(); t != "" {
+			first = append(first, t)
+			if len(first) == 40 {
+				break
+			}
+		}
+	}
+	hasName, hasTOC := false, false
+	for _, s := range first {
+		if gazetteRe.MatchString(s) {
+			hasName = true
+		}
+		if tocHeadRe.MatchString(s) {
+			hasTOC = true
+		}
+	}
+	if hasName && hasTOC {
+		return "issue"
+	}
+	for i, s := range first {
+		if i < 12 && (strings.HasPrefix(s, "索引号") || strings.HasPrefix(s, "| 索引号")) {
+			return "web"
+		}
+	}
+	for i, s := range first {
+		if _, ok := parseDocNumLine(s); ok && i < 8 {
+			return "document"
+		}
+	}
+	for i, s := range first {
+		if i < 10 && strings.HasPrefix(squash(s), "政府工作报告") {
+			return "report"
+		}
+	}
+	return ""
+}
+
+// emit adds a content file.
+func (im *importer) emit(p string, v any, body string) {
+	data, err := content.Marshal(v, body)
+	if err != nil {
+		im.problems.Errorf(im.name, 0, "cannot write %s: %v", p, err)
+		return
+	}
+	im.files = append(im.files, File{Path: p, Data: data})
+}
+
+type planDoc struct{}
+
+// emitDocument renders a parsed document (and the plans it issues) into
+// dir/slug.md (and dir/slug/plan-NN.md).
+func (im *importer) emitDocument(dir, slug string, p parsed, from, to int) {
+	d := p.doc
+	d.Import = content.Provenance{File: im.base, Lines: []int{from, to}, SHA256: im.sha}
+	r := &renderer{perLine: im.perLine, chronicle: d.Kind == "要事记", residue: &im.residue}
+	body := r.render(p.body)
+	plans, single := issuesPlans(d.Title)
+	var parts [][]line
+	if plans {
+		parts = splitPlans(p.embedded, single)
+	}
+	if len(parts) == 0 && len(nonBlank(p.embedded)) > 0 {
+		// Embedded text that is not a plan (measures, an attachment)
+		// stays in the notice.
+		emb := r.render(p.embedded)
+		body = strings.TrimRight(body, "\n") + "\n\n" + emb
+	}
+	id := dir + "/" + slug
+	im.emit(id+".md", &d, body)
+	for i, part := range parts {
+		title, used, rest := planTitle(part)
+		pd := content.Document{
+			Title:   title,
+			Issuers: d.Issuers,
+			Kind:    kindOf(title),
+			Parent:  id,
+		}
+		pd.Attachments = attachments(rest, nil)
+		for j := range pd.Attachments {
+			// Within a plan, an attachment is included when its title
+			// is printed again below the list.
+			pd.Attachments[j].Included = includedLater(rest, pd.Attachments[j])
+		}
+		pd.Import = content.Provenance{File: im.base, Lines: []int{part[0].n, lastNonBlank(part)}, SHA256: im.sha}
+		if len(used) > 0 && part[0].blank() {
+			pd.Import.Lines[0] = firstNonBlank(part)
+		}
+		pr := &renderer{perLine: im.perLine, residue: &im.residue}
+		im.emit(fmt.Sprintf("%s/plan-%02d.md", id, i+1), &pd, pr.render(rest))
+	}
+}
+
+func firstNonBlank(seg []line) int {
+	for _, l := range seg {
+		if !l.blank() {
+			return l.n
+		}
+	}
+	return seg[0].n
+}
+
+// includedLater keeps an attachment's omission as the list printed it
+// ((略)), and otherwise says whether its title is printed again after the
+// line that lists it.
+func includedLater(ls []line, a content.Attachment) *bool {
+	if a.Note == "略" {
+		no := false
+		return &no
+	}
+	want := squash(a.Title)
+	listed := false
+	for _, l := range ls {
+		s := squash(l.s)
+		if !listed {
+			if strings.Contains(s, want) || attachRe.MatchString(l.trim()) && strings.Contains(want, strings.TrimPrefix(s, "附件")) {
+				listed = true
+			}
+			continue
+		}
+		if strings.Contains(s, want) || len(want) > 9 && strings.Contains(s, want[:len(want)-3]) {
+			return nil
+		}
+	}
+	no := false
+	return &no
+}
+
+// residueFront lists the front lines (cover, masthead, TOC) and colophon
+// lines that no field took.
+func (im *importer) residueFront(front []line, used map[int]bool) {
+	for _, l := range front {
+		if s := l.trim(); s != "" && !used[l.n] {
+			im.residue = append(im.residue, Residue{Line: l.n, Text: s, Why: "masthead text with no place in the content model"})
+		}
+	}
+}
+
+func shortHash(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:3])
+}

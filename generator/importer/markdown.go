@@ -1,0 +1,385 @@
+package importer
+
+import (
+	"regexp"
+	"strings"
+)
+
+// Heading markers, from the highest rank to the lowest. A short line that
+// starts with one of them becomes a Markdown heading; its level depends on
+// which ranks the document uses (the highest one used is ##).
+var headingRanks = []*regexp.Regexp{
+	regexp.MustCompile(`^第[一二三四五六七八九十百零〇]+[编章]`),
+	regexp.MustCompile(`^第[一二三四五六七八九十百零〇]+节`),
+	regexp.MustCompile(`^[一二三四五六七八九十]+、`),
+	regexp.MustCompile(`^[(（][一二三四五六七八九十]+[)）]`),
+	regexp.MustCompile(`^\d{1,2}[.．、]([^\d]|$)`),
+	regexp.MustCompile(`^[(（]\d{1,2}[)）]`),
+	regexp.MustCompile(`^第[一二三四五六七八九十百零〇]+条`),
+}
+
+// itemStart matches a line that always starts a paragraph of its own: a
+// heading or list marker, a chronicle day, an attachment note, a 文号.
+var itemStart = regexp.MustCompile(`^(第[一二三四五六七八九十百零〇]+[编章节条]|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）]|\d{1,2}[.．、]([^\d]|$)|\d{1,2}日|[△●•①-⑳]|——|附件|附表|- )`)
+
+// rank returns the heading rank of a paragraph, or -1.
+func rank(s string) int {
+	if runeLen(s) > 40 || endsSentence(s) && !strings.HasSuffix(s, "）") && !strings.HasSuffix(s, ")") {
+		return -1
+	}
+	for i, re := range headingRanks {
+		if re.MatchString(s) {
+			return i
+		}
+	}
+	return -1
+}
+
+// Residue patterns: text that is the web page or the print layout, not the
+// document. Each is listed with -v.
+var residuePatterns = []struct {
+	re  *regexp.Regexp
+	why string
+}{
+	{regexp.MustCompile(`^扫一扫在手机打开当前页面?$`), "web page chrome"},
+	{regexp.MustCompile(`^Produced By `), "web page chrome"},
+	{regexp.MustCompile(`^浏览次数[:：]\s*\d*$`), "web page chrome"},
+	{regexp.MustCompile(`\.(pdf|docx?|wps)$`), "download link"},
+	{regexp.MustCompile(`^[.·…。\s]{3,}[(（]?\d*[)）]?$`), "dot leader"},
+}
+
+func residueOf(s string) (string, bool) {
+	for _, p := range residuePatterns {
+		if p.re.MatchString(s) {
+			return p.why, true
+		}
+	}
+	return "", false
+}
+
+var (
+	inputRe   = regexp.MustCompile(`<input[^>]*type=["']?(radio|checkbox)["']?[^>]*>`)
+	tagRe     = regexp.MustCompile(`</?(p|br|span|div|b|strong|em|i|u|font)(\s[^>]*)?/?>`)
+	fracRe    = regexp.MustCompile(`\$\\frac\{([^{}]*)\}\{([^{}]*)\}\$`)
+	sepCellRe = regexp.MustCompile(`^:?-{2,}:?$`)
+)
+
+// inline cleans a line's inline residue: form controls become ○/□, HTML
+// tags become spaces, a LaTeX fraction becomes a/b.
+func inline(s string) string {
+	s = inputRe.ReplaceAllStringFunc(s, func(m string) string {
+		if strings.Contains(m, "checkbox") {
+			return "□"
+		}
+		return "○"
+	})
+	s = fracRe.ReplaceAllString(s, "$1/$2")
+	if strings.Contains(s, "<") {
+		s = tagRe.ReplaceAllString(s, " ")
+	}
+	return s
+}
+
+// escape makes s safe as Markdown inline text: characters that would
+// start emphasis, code, HTML, links or tables by accident get a backslash.
+// Balanced ** pairs printed in the source stay emphasis.
+func escape(s string) string {
+	keepBold := strings.Count(s, "**")%2 == 0 && strings.Count(s, "**") > 0 && !strings.Contains(s, "***")
+	var b strings.Builder
+	rs := []rune(s)
+	for i := 0; i < len(rs); i++ {
+		r := rs[i]
+		switch r {
+		case '*':
+			if keepBold && i+1 < len(rs) && rs[i+1] == '*' {
+				b.WriteString("**")
+				i++
+				continue
+			}
+			b.WriteString(`\*`)
+		case '\\', '`', '_', '<', '>', '[', ']', '|', '~', '$':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case '&':
+			if i+1 < len(rs) && (rs[i+1] == '#' || rs[i+1] >= 'a' && rs[i+1] <= 'z' || rs[i+1] >= 'A' && rs[i+1] <= 'Z') {
+				b.WriteByte('\\')
+			}
+			b.WriteRune(r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+var (
+	olStart    = regexp.MustCompile(`^(\d{1,9})([.)])`)
+	setextLine = regexp.MustCompile(`^(=+|-+)$`)
+)
+
+// escapeBlock escapes a paragraph's text and its start, so that it cannot
+// become a heading, quote, list, code block or thematic break.
+func escapeBlock(s string) string {
+	s = escape(strings.TrimSpace(s))
+	switch {
+	case strings.HasPrefix(s, "#"), strings.HasPrefix(s, "+"), strings.HasPrefix(s, "="):
+		s = `\` + s
+	case strings.HasPrefix(s, "-"):
+		s = `\` + s
+	case olStart.MatchString(s):
+		m := olStart.FindStringSubmatchIndex(s)
+		s = s[:m[3]] + `\` + s[m[4]:]
+	}
+	if setextLine.MatchString(s) {
+		s = `\` + s
+	}
+	return s
+}
+
+// renderer turns source lines into Markdown.
+type renderer struct {
+	perLine   bool // the source puts one paragraph on each line
+	chronicle bool // N日 paragraphs are days of a chronicle
+	residue   *[]Residue
+}
+
+type block struct {
+	kind  int // blockText, blockTable
+	lines []line
+}
+
+const (
+	blockText = iota
+	blockTable
+)
+
+func isTableLine(s string) bool {
+	t := strings.TrimSpace(s)
+	return strings.Contains(strings.Trim(s, " "), "\t") || (len(t) > 2 && strings.HasPrefix(t, "|") && strings.HasSuffix(t, "|"))
+}
+
+// render converts lines to Markdown.
+func (r *renderer) render(ls []line) string {
+	var paras []string
+	var kinds []int
+	var cur []line
+	flush := func() {
+		if len(cur) > 0 {
+			paras = append(paras, r.paragraph(cur))
+			kinds = append(kinds, blockText)
+			cur = nil
+		}
+	}
+	var table []line
+	flushTable := func() {
+		if len(table) > 0 {
+			paras = append(paras, r.table(table))
+			kinds = append(kinds, blockTable)
+			table = nil
+		}
+	}
+	blanks := 0
+	for i := 0; i < len(ls); i++ {
+		l := ls[i]
+		if l.blank() {
+			blanks++
+			if r.perLine {
+				flush()
+			}
+			continue
+		}
+		s := strings.TrimSpace(clean(l.s))
+		if why, ok := residueOf(s); ok {
+			*r.residue = append(*r.residue, Residue{Line: l.n, Text: s, Why: why})
+			continue
+		}
+		if isTableLine(l.s) {
+			flush()
+			if len(table) > 0 && blanks > 1 {
+				flushTable()
+			}
+			table = append(table, l)
+			blanks = 0
+			continue
+		}
+		flushTable()
+		if len(cur) > 0 && !r.joins(cur[len(cur)-1], l, blanks) {
+			flush()
+		}
+		cur = append(cur, l)
+		blanks = 0
+	}
+	flush()
+	flushTable()
+	return r.headings(paras, kinds)
+}
+
+// joins reports whether line next continues the paragraph whose last line
+// is prev, with blanks blank lines between them.
+func (r *renderer) joins(prev, next line, blanks int) bool {
+	p, n := prev.trim(), strings.TrimPrefix(next.trim(), "- ")
+	if r.perLine || itemStart.MatchString(n) || onlyDate.MatchString(n) || docNumRe.MatchString(prefixOf(n, 24)) && docNumStart.MatchString(n) {
+		return false
+	}
+	if rank(p) >= 0 || endsSentence(p) {
+		return false
+	}
+	if blanks == 0 {
+		return true
+	}
+	// Across a blank line only a line cut mid-sentence continues: long
+	// enough not to be a label, and not a "name  title" row.
+	p = leadMarkRe.ReplaceAllString(p, "")
+	return blanks == 1 && runeLen(p) > 8 && !strings.Contains(p, " ")
+}
+
+var leadMarkRe = regexp.MustCompile(`^(△|\d{1,2}日)\s*`)
+
+var docNumStart = regexp.MustCompile(`^\p{Han}{1,12}?\s*[〔(（\[［【]\s*\d{4}`)
+
+func prefixOf(s string, n int) string {
+	rs := []rune(s)
+	if len(rs) > n {
+		rs = rs[:n]
+	}
+	return string(rs)
+}
+
+// paragraph joins the lines of one paragraph. CJK text joins without a
+// space; Latin words keep one.
+func (r *renderer) paragraph(ls []line) string {
+	var b strings.Builder
+	for i, l := range ls {
+		s := inline(strings.TrimSpace(clean(l.s)))
+		s = strings.TrimPrefix(s, "- ")
+		if i > 0 && b.Len() > 0 {
+			prev := []rune(b.String())
+			first := []rune(s)
+			if len(first) > 0 && !isCJK(prev[len(prev)-1]) && !isCJK(first[0]) {
+				b.WriteByte(' ')
+			}
+		}
+		b.WriteString(s)
+	}
+	return b.String()
+}
+
+// headings renders the paragraphs, giving headings levels from the ranks
+// that occur.
+func (r *renderer) headings(paras []string, kinds []int) string {
+	used := make([]bool, len(headingRanks))
+	ranks := make([]int, len(paras))
+	for i, p := range paras {
+		ranks[i] = -1
+		if kinds[i] == blockText {
+			ranks[i] = rank(p)
+			if ranks[i] >= 0 {
+				used[ranks[i]] = true
+			}
+		}
+	}
+	level := make([]int, len(headingRanks))
+	next := 2
+	for i, u := range used {
+		if u {
+			level[i] = min(next, 6)
+			next++
+		}
+	}
+	var out []string
+	for i, p := range paras {
+		switch {
+		case kinds[i] == blockTable:
+			out = append(out, p)
+		case ranks[i] >= 0:
+			out = append(out, strings.Repeat("#", level[ranks[i]])+" "+escape(p))
+		case r.chronicle && dayRe.MatchString(p):
+			m := dayRe.FindStringSubmatch(p)
+			out = append(out, "### "+m[1])
+			if rest := strings.TrimSpace(p[len(m[0]):]); rest != "" {
+				out = append(out, escapeBlock(rest))
+			}
+		case docNumStart.MatchString(p) && docNumRe.MatchString(prefixOf(p, 24)):
+			out = append(out, "- "+escape(p))
+		default:
+			out = append(out, escapeBlock(p))
+		}
+	}
+	// A list of 文号 lines is one tight list.
+	var b strings.Builder
+	for i, p := range out {
+		if i > 0 {
+			if strings.HasPrefix(p, "- ") && strings.HasPrefix(out[i-1], "- ") {
+				b.WriteString("\n")
+			} else {
+				b.WriteString("\n\n")
+			}
+		}
+		b.WriteString(p)
+	}
+	if b.Len() > 0 {
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+var dayRe = regexp.MustCompile(`^(\d{1,2}日)\s*`)
+
+// table renders tab- or pipe-separated rows as a GFM table. The first row
+// is the header; rows are padded to the widest one; separator rows copied
+// from Markdown sources are dropped.
+func (r *renderer) table(ls []line) string {
+	var rows [][]string
+	width := 0
+	for _, l := range ls {
+		s := strings.TrimRight(clean(l.s), " ")
+		var cells []string
+		if t := strings.TrimSpace(s); strings.HasPrefix(t, "|") && strings.HasSuffix(t, "|") && !strings.Contains(s, "\t") {
+			cells = strings.Split(t[1:len(t)-1], "|")
+		} else {
+			cells = strings.Split(s, "\t")
+		}
+		sep := true
+		for i, c := range cells {
+			c = strings.TrimSpace(inline(c))
+			cells[i] = c
+			if c != "" && !sepCellRe.MatchString(c) {
+				sep = false
+			}
+		}
+		if sep {
+			continue
+		}
+		// Drop empty trailing cells.
+		for len(cells) > 1 && cells[len(cells)-1] == "" {
+			cells = cells[:len(cells)-1]
+		}
+		rows = append(rows, cells)
+		width = max(width, len(cells))
+	}
+	if len(rows) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	writeRow := func(cells []string) {
+		b.WriteString("|")
+		for i := 0; i < width; i++ {
+			c := ""
+			if i < len(cells) {
+				c = escape(strings.Join(strings.Fields(cells[i]), " "))
+			}
+			b.WriteString(" " + c + " |")
+		}
+		b.WriteString("\n")
+	}
+	writeRow(rows[0])
+	b.WriteString("|")
+	for i := 0; i < width; i++ {
+		b.WriteString(" --- |")
+	}
+	b.WriteString("\n")
+	for _, row := range rows[1:] {
+		writeRow(row)
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
