@@ -47,11 +47,15 @@ func (s *stats) add(o stats) {
 // lastYear is the year of the newest issues; older ones go back from it.
 const lastYear = 2025
 
+// maxGazettes is the most gazettes a corpus has; regionFor gives that many
+// distinct regions.
+const maxGazettes = 400
+
 // gazetteCount is how many gazettes a corpus of n documents has: a few for
 // small corpora, about 63 for 100,000.
 func gazetteCount(n int) int {
 	g := int(math.Sqrt(float64(n)) / 5)
-	return max(2, min(g, 400, n))
+	return max(2, min(g, maxGazettes, n))
 }
 
 // generate writes the corpus. Gazettes are independent (each has its own

@@ -36,8 +36,8 @@ var places = []struct{ name, slug string }{
 
 // Syllables for made-up places once the real ones are used up.
 var (
-	firstSyl  = []struct{ han, py string }{{"安", "an"}, {"宝", "bao"}, {"昌", "chang"}, {"东", "dong"}, {"福", "fu"}, {"广", "guang"}, {"和", "he"}, {"吉", "ji"}, {"兰", "lan"}, {"明", "ming"}, {"南", "nan"}, {"清", "qing"}, {"瑞", "rui"}, {"寿", "shou"}, {"泰", "tai"}, {"新", "xin"}, {"阳", "yang"}, {"长", "chang"}, {"柏", "bai"}, {"丰", "feng"}}
-	secondSyl = []struct{ han, py string }{{"川", "chuan"}, {"原", "yuan"}, {"山", "shan"}, {"宁", "ning"}, {"河", "he"}, {"城", "cheng"}, {"林", "lin"}, {"平", "ping"}, {"峰", "feng"}, {"泉", "quan"}, {"台", "tai"}, {"源", "yuan"}, {"溪", "xi"}, {"丘", "qiu"}, {"江", "jiang"}, {"岭", "ling"}, {"口", "kou"}, {"湖", "hu"}, {"乐", "le"}, {"谷", "gu"}}
+	firstSyl  = []struct{ han, py string }{{"安", "an"}, {"宝", "bao"}, {"昌", "chang"}, {"东", "dong"}, {"福", "fu"}, {"广", "guang"}, {"和", "he"}, {"吉", "ji"}, {"兰", "lan"}, {"明", "ming"}, {"南", "nan"}, {"清", "qing"}, {"瑞", "rui"}, {"寿", "shou"}, {"泰", "tai"}, {"新", "xin"}, {"阳", "yang"}, {"长", "zhang"}, {"柏", "bai"}, {"丰", "feng"}}
+	secondSyl = []struct{ han, py string }{{"川", "chuan"}, {"原", "yuan"}, {"山", "shan"}, {"宁", "ning"}, {"沟", "gou"}, {"城", "cheng"}, {"林", "lin"}, {"平", "ping"}, {"峰", "feng"}, {"泉", "quan"}, {"台", "tai"}, {"州", "zhou"}, {"溪", "xi"}, {"丘", "qiu"}, {"江", "jiang"}, {"岭", "ling"}, {"口", "kou"}, {"湖", "hu"}, {"乐", "le"}, {"谷", "gu"}}
 )
 
 // regionFor returns the region of gazette i: the real places first, then
