@@ -53,8 +53,10 @@ func link(cfg Config, files []*loaded, prefix string) (*Site, diag.List) {
 
 	gazettes := map[string]*Gazette{}
 	issues := map[string]*Issue{}
+	broken := map[string]bool{} // IDs of documents that failed to decode
 	for _, f := range files {
 		if f.problems.HasErrors() {
+			broken[strings.TrimSuffix(f.path, ".md")] = true
 			continue
 		}
 		dir := path.Dir(f.path)
@@ -100,6 +102,7 @@ func link(cfg Config, files []*loaded, prefix string) (*Site, diag.List) {
 				parent = s.byID[path.Join(path.Dir(d.ID), p)]
 			}
 			switch {
+			case parent == nil && (broken[p] || broken[path.Join(path.Dir(d.ID), p)]):
 			case parent == nil:
 				ps.Errorf(d.File, d.parentLine, "parent %q is not a document in the archive: write the parent's path below content/ without .md", p)
 			case parent == d:
@@ -139,6 +142,8 @@ func link(cfg Config, files []*loaded, prefix string) (*Site, diag.List) {
 					}
 					d := s.byID[id]
 					switch {
+					case d == nil && broken[id]:
+						// Already reported where the document is.
 					case d == nil:
 						ps.Errorf(is.File, 0, "table of contents entry %q names document %q, which does not exist: fix doc or add %s.md", e.Title, e.Doc, id)
 					case d.Issue != is:
