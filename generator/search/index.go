@@ -2,11 +2,11 @@ package search
 
 import (
 	"cmp"
-	"regexp"
+	"fmt"
 	"slices"
 	"strings"
 
-	"golang.org/x/text/unicode/norm"
+	"gazette/generator/docnum"
 )
 
 // Term keys: a unigram is its rune, a bigram 1<<42 | r1<<21 | r2. Runes are
@@ -249,10 +249,11 @@ func mergeTerms(parts []*indexer) []term {
 	return terms
 }
 
-var docNumberRE = regexp.MustCompile(`[〔(\[【〖﹝]\s*(\d{4})\s*[〕)\]】〗﹞]\s*第?\s*0*(\d+)\s*[号號]`)
-
 // docNumberKeys returns the normalized #n: keys of a document's 文号: each
-// form in full, and each without its prefix (〔2024〕10号 → 202410号).
+// form in full, and, when docnum parses it, the canonical form with and
+// without its prefix (〔2024〕10号 → 202410号), so that a query for either
+// finds the document whatever brackets, spaces or variant characters the
+// document or the query used.
 func docNumberKeys(forms ...string) []string {
 	var keys []string
 	for _, f := range forms {
@@ -260,11 +261,8 @@ func docNumberKeys(forms ...string) []string {
 			continue
 		}
 		keys = append(keys, Normalize(f))
-		nf := norm.NFKC.String(f)
-		if m := docNumberRE.FindStringSubmatchIndex(nf); m != nil {
-			year, serial := nf[m[2]:m[3]], nf[m[4]:m[5]]
-			prefix := Normalize(nf[:m[0]])
-			keys = append(keys, Normalize(year+serial+"号"), prefix+Normalize(year+serial+"号"))
+		if n, ok := docnum.Parse(f); ok {
+			keys = append(keys, Normalize(n.Canonical()), Normalize(fmt.Sprintf("〔%d〕%d号", n.Year, n.Serial)))
 		}
 	}
 	slices.Sort(keys)

@@ -99,7 +99,9 @@ func (f *fold) boundaryBefore(r rune) bool {
 	if r < 0x10000 {
 		return f.bmp[r]&boundaryBit != 0
 	}
-	return norm.NFKC.PropertiesString(string(r)).BoundaryBefore()
+	s := string(r)
+	return norm.NFKC.PropertiesString(s).BoundaryBefore() &&
+		norm.NFKC.PropertiesString(norm.NFKC.String(s)).BoundaryBefore()
 }
 
 var folding = sync.OnceValue(func() *fold {
@@ -120,7 +122,11 @@ var folding = sync.OnceValue(func() *fold {
 			e = uint32(len(f.pool))<<8 | uint32(len(out))<<1
 			f.pool = append(f.pool, out...)
 		}
-		if norm.NFKC.PropertiesString(s).BoundaryBefore() {
+		// A boundary before r, and before the first rune r becomes: the
+		// compatibility jamo ㅏ is a starter, its NFKC ᅡ composes with a
+		// preceding ᄒ (ㅎㅏ → 하).
+		nf := norm.NFKC.String(s)
+		if norm.NFKC.PropertiesString(s).BoundaryBefore() && norm.NFKC.PropertiesString(nf).BoundaryBefore() {
 			e |= boundaryBit
 		}
 		f.bmp[r] = e
