@@ -12,19 +12,11 @@ import (
 	"path/filepath"
 	"sort"
 
-	"github.com/BurntSushi/toml"
-
 	"gazette/generator/importer"
 )
 
 func init() {
 	register(command{name: "import", summary: "turn raw gazette or document text into content files", run: runImport})
-}
-
-// aliasFile is content/_aliases.toml: [issuers] maps a printed name to the
-// canonical one.
-type aliasFile struct {
-	Issuers map[string]string `toml:"issuers"`
 }
 
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -50,24 +42,12 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return exitUsage
 	}
 	opts := importer.Options{}
-	aliasPath := filepath.Join(*out, "_aliases.toml")
+	aliasPath := filepath.Join(*out, importer.AliasFile)
 	if data, err := os.ReadFile(aliasPath); err == nil {
-		var af aliasFile
-		md, err := toml.Decode(string(data), &af)
+		opts.Aliases, err = importer.ParseAliases(data)
 		if err != nil {
 			fmt.Fprintf(stderr, "gazette: %s: %v\n", aliasPath, err)
 			return exitFailure
-		}
-		if und := md.Undecoded(); len(und) > 0 {
-			fmt.Fprintf(stderr, "gazette: %s: unknown key %q: only [issuers] is read\n", aliasPath, und[0].String())
-			return exitFailure
-		}
-		opts.Aliases = map[string]string{}
-		for k, v := range importer.DefaultAliases {
-			opts.Aliases[k] = v
-		}
-		for k, v := range af.Issuers {
-			opts.Aliases[k] = v
 		}
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		fmt.Fprintf(stderr, "gazette: %v\n", err)
@@ -147,4 +127,3 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	fmt.Fprintf(stdout, "gazette: imported %d files (%d written, %d unchanged) into %s\n", len(files), written, len(files)-written, *out)
 	return exitOK
 }
-

@@ -489,6 +489,18 @@ func (im *importer) importIssue() {
 		if !matched[di] {
 			it.p.doc.Section = sectionOf[di]
 		}
+		if len(it.p.doc.Issuers) == 0 {
+			// A part without a signature (chronicle, file list) is by the
+			// organ its title starts with, else by the gazette's
+			// supervisor.
+			if m := issuerPrefixRe.FindString(it.p.doc.Title); m != "" {
+				it.p.doc.Issuers = im.issuers([]string{m})
+			} else if g.Supervisor != "" {
+				it.p.doc.Issuers = []string{g.Supervisor}
+			} else if g.Sponsor != "" {
+				it.p.doc.Issuers = []string{g.Sponsor}
+			}
+		}
 		im.emitDocument(dir, it.slug, it.p, it.from, it.to)
 	}
 	_ = colophon
@@ -567,6 +579,8 @@ func titleStart(ls []line, dn int) int {
 	}
 	return start
 }
+
+var issuerPrefixRe = regexp.MustCompile(`^\p{Han}{2,12}?(人民政府办公室|人民政府办公厅|人民政府)`)
 
 var latinWordRe = regexp.MustCompile(`[A-Za-z]{3,}`)
 

@@ -22,13 +22,18 @@ var headingRanks = []*regexp.Regexp{
 // heading or list marker, a chronicle day, an attachment note, a 文号.
 var itemStart = regexp.MustCompile(`^(第[一二三四五六七八九十百零〇]+[编章节条]|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）]|\d{1,2}[.．、]([^\d]|$)|\d{1,2}日|[△●•①-⑳]|——|附件|附表|- )`)
 
-// rank returns the heading rank of a paragraph, or -1.
+// rank returns the heading rank of a paragraph, or -1. A heading is short
+// and holds no sentence punctuation; an article (第一条) is a heading only
+// when it stands nearly alone.
 func rank(s string) int {
-	if runeLen(s) > 40 || endsSentence(s) && !strings.HasSuffix(s, "）") && !strings.HasSuffix(s, ")") {
+	if runeLen(s) > 30 || strings.ContainsAny(s, "。，,；;：:！？!?") {
 		return -1
 	}
 	for i, re := range headingRanks {
 		if re.MatchString(s) {
+			if i == len(headingRanks)-1 && runeLen(s) > 12 {
+				return -1
+			}
 			return i
 		}
 	}
@@ -230,7 +235,7 @@ func (r *renderer) joins(prev, next line, blanks int) bool {
 	// Across a blank line only a line cut mid-sentence continues: long
 	// enough not to be a label, and not a "name  title" row.
 	p = leadMarkRe.ReplaceAllString(p, "")
-	return blanks == 1 && runeLen(p) > 8 && !strings.Contains(p, " ")
+	return blanks == 1 && runeLen(p) > 8 && (!strings.Contains(p, " ") || runeLen(p) > 30)
 }
 
 var leadMarkRe = regexp.MustCompile(`^(△|\d{1,2}日)\s*`)
