@@ -111,6 +111,9 @@ func Build(ctx context.Context, opt Options) (st Stats, warnings diag.List, err 
 	if err := w.copyAssets(theme); err != nil {
 		return st, warnings, err
 	}
+	if err := site.writeHostFiles(w, jobs); err != nil {
+		return st, warnings, err
+	}
 	st = Stats{Documents: len(site.Docs), Issues: len(site.Issues), Gazettes: len(site.Gazettes), Pages: len(jobs), Files: w.files, Duration: time.Since(start)}
 	return st, warnings, nil
 }
