@@ -11,6 +11,7 @@ import (
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 
@@ -26,7 +27,7 @@ type extender struct{}
 
 func (extender) Extend(m goldmark.Markdown) {
 	m.Parser().AddOptions(parser.WithASTTransformers(util.Prioritized(transformer{}, 900)))
-	m.Renderer().AddOptions(renderer.WithNodeRenderers(util.Prioritized(citeRenderer{}, 500)))
+	m.Renderer().AddOptions(renderer.WithNodeRenderers(util.Prioritized(&citeRenderer{Config: html.NewConfig()}, 500)))
 }
 
 var stateKey = parser.NewContextKey()
@@ -193,10 +194,58 @@ func (st *state) block(b ast.Node, source []byte, lines *lineIndex) {
 		st.cites = append(st.cites, c)
 	}
 	// Rewrite the AST, last mention first so earlier offsets stay valid.
+	wrapped := false
 	for i := len(ms) - 1; i >= 0; i-- {
 		if ms[i].keep {
 			wrap(&bt.runs[ms[i].run], ms[i])
+			wrapped = true
 		}
+	}
+	if wrapped {
+		keepSoftBreaks(b, source)
+	}
+}
+
+// keepSoftBreaks keeps the rendering of soft line breaks that wrapping
+// changed. With east-Asian line breaks on (the CJK extension), goldmark
+// renders a soft line break only when the next sibling is a text node, and
+// then by the characters on both sides; a cite node between two text nodes
+// that used to be siblings would drop the break. Such a break moves into a
+// softBreak node that renders as the text node would have.
+func keepSoftBreaks(b ast.Node, source []byte) {
+	var texts []*ast.Text
+	_ = ast.Walk(b, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if t, ok := n.(*ast.Text); ok && entering && t.SoftLineBreak() && !t.HardLineBreak() {
+			if _, ok := t.NextSibling().(*ast.Text); !ok {
+				texts = append(texts, t)
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+	for _, t := range texts {
+		next := t.NextSibling()
+		if next == nil {
+			if c, ok := t.Parent().(*cite); ok {
+				next = c.NextSibling()
+			}
+		} else if _, ok := next.(*cite); !ok {
+			continue // adjacency goldmark made, not ours
+		}
+		if c, ok := next.(*cite); ok {
+			next = c.FirstChild()
+		}
+		u, ok := next.(*ast.Text)
+		if !ok {
+			continue
+		}
+		a, b := t.Value(source), u.Value(source)
+		if len(a) == 0 || len(b) == 0 {
+			continue
+		}
+		last, _ := utf8.DecodeLastRune(a)
+		first, _ := utf8.DecodeRune(b)
+		t.SetSoftLineBreak(false)
+		t.Parent().InsertAfter(t.Parent(), t, &softBreak{before: last, after: first})
 	}
 }
 
