@@ -217,7 +217,6 @@ func (im *importer) parseDocument(ls []line) parsed {
 		if sig+1 < len(nb) {
 			if m := disclosureRe.FindStringSubmatch(ls[nb[sig+1]].trim()); m != nil {
 				p.doc.Disclosure = heal(m[1])
-				p.head = append(p.head, ls[nb[sig+1]])
 				end = nb[sig+1] + 1
 			}
 		}
@@ -225,6 +224,10 @@ func (im *importer) parseDocument(ls []line) parsed {
 			if !isSig[x] {
 				p.body = append(p.body, ls[x])
 			}
+		}
+		if end > nb[sig]+1 {
+			// The printed disclosure note stays at the end of the text.
+			p.body = append(p.body, line{n: ls[end-1].n}, ls[end-1])
 		}
 		p.embedded = ls[end:]
 	} else {

@@ -325,9 +325,16 @@ func includedLater(ls []line, a content.Attachment) *bool {
 // lines that no field took.
 func (im *importer) residueFront(front []line, used map[int]bool) {
 	for _, l := range front {
-		if s := l.trim(); s != "" && !used[l.n] {
-			im.residue = append(im.residue, Residue{Line: l.n, Text: s, Why: "masthead text with no place in the content model"})
+		s := l.trim()
+		if s == "" || used[l.n] {
+			continue
 		}
+		why := "masthead text with no place in the content model"
+		switch squash(simplified(s)) {
+		case "目录", "编辑委员会", "主办", "主管":
+			why = "layout label"
+		}
+		im.residue = append(im.residue, Residue{Line: l.n, Text: s, Why: why})
 	}
 }
 

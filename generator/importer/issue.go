@@ -47,7 +47,6 @@ func parseTOC(front []line, used map[int]bool) []tocEntry {
 		s := l.trim()
 		if tocHeadRe.MatchString(s) {
 			in, pending, misses, candidate = true, nil, 0, ""
-			used[l.n] = true
 			continue
 		}
 		if !in {
@@ -151,8 +150,6 @@ func masthead(front []line, used map[int]bool) (content.Gazette, content.Issue) 
 			mark()
 			continue
 		case s == "编辑委员会" || s == "編輯委員會":
-
-			mark()
 			continue
 		case tocHeadRe.MatchString(s):
 		}

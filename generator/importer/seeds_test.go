@@ -35,7 +35,8 @@ func seedPath(tb testing.TB, prefix string) string {
 }
 
 type seedOut struct {
-	src   []byte
+	src     []byte
+	aliases map[string]string
 	res   Result
 	files map[string][]byte
 }
@@ -59,11 +60,12 @@ func importSeed(tb testing.TB, prefix string) *seedOut {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	res, problems := Import(p, src, Options{Aliases: committedAliases(tb)})
+	aliases := committedAliases(tb)
+	res, problems := Import(p, src, Options{Aliases: aliases})
 	if problems.HasErrors() {
 		tb.Fatalf("import %s: %v", p, problems)
 	}
-	o := &seedOut{src: src, res: res, files: map[string][]byte{}}
+	o := &seedOut{src: src, aliases: aliases, res: res, files: map[string][]byte{}}
 	for _, f := range res.Files {
 		o.files[f.Path] = f.Data
 	}

@@ -120,6 +120,9 @@ func (im *importer) importStandalone() {
 	} else {
 		report = true
 		p = im.parseReport(headerTitle, rest)
+		if len(headerTitle) > 0 {
+			im.residue = append(im.residue, Residue{Line: headerTitle[0].n, Text: headerTitle[0].trim(), Why: "web page title (the text repeats title and subtitle)"})
+		}
 		headerTitle = nil
 	}
 	d := &p.doc
