@@ -104,7 +104,7 @@ corpus() {
 	rm -rf "$dir" "$dir-hugo" "$dir.stamp"
 	"$scale/bin/gazette-corpus" -n "$n" -seed "$seed" -vocab "$vocab" -o "$dir" >&2
 	cp -r "$dir/content" "$dir-hugo"
-	find "$dir-hugo" -name '*.md' -print0 | xargs -0 -P2 -n 2000 grep -l --null '^kind = ' | xargs -0 -r -P2 -n 2000 sed -i 's/^kind = /doc_kind = /'
+	find "$dir-hugo" -name '*.md' -print0 | xargs -0 -r -P2 -n 2000 sed -i '1,/^+++$/s/^kind = /doc_kind = /'
 	echo "$stamp" >"$dir.stamp"
 }
 

@@ -64,6 +64,7 @@ func (gw *gazetteWriter) planBody(sentences int) string {
 // number of sentences is used. Sections hold paragraphs, numbered items,
 // bullet lists, tables and citations.
 func (gw *gazetteWriter) policyBody(sentences int, citations bool) string {
+	sentences = int(float64(sentences)*gw.scale + 0.5)
 	var b strings.Builder
 	used := 0
 	for part := 1; used < sentences; part++ {

@@ -73,6 +73,9 @@ func generate(ctx context.Context, o opts) (stats, error) {
 			quota[i]++
 		}
 	}
+	// Documents are made of a number of sentences; scale it so that
+	// documents have the same size in bytes whatever the vocabulary.
+	scale := sampleVocab().meanSentence() / o.Vocab.meanSentence()
 	results := make([]stats, g)
 	errs := make([]error, g)
 	next := make(chan int)
@@ -88,6 +91,7 @@ func generate(ctx context.Context, o opts) (stats, error) {
 					root:   filepath.Join(o.Out, "content"),
 					region: regionFor(i),
 					quota:  quota[i],
+					scale:  scale,
 				}
 				errs[i] = gw.write()
 				results[i] = gw.st
@@ -135,7 +139,8 @@ type gazetteWriter struct {
 	v      *vocab
 	root   string // content/
 	region region
-	quota  int // documents left to write
+	quota  int     // documents left to write
+	scale  float64 // sentences per document, relative to the built-in sample
 	st     stats
 
 	seq     map[string]int // next serial per 文号 prefix and year

@@ -172,7 +172,7 @@ func (gw *gazetteWriter) issuing(dir string, year, month, plans int) []*doc {
 		if gw.rng.IntN(10) < 3 {
 			p.meta.Tasks = gw.tasks(year)
 		}
-		p.body = gw.planBody(38 + gw.rng.IntN(50))
+		p.body = gw.planBody(41 + gw.rng.IntN(52))
 		gw.attachments(p)
 		gw.st.Plans++
 		docs = append(docs, p)

@@ -33,6 +33,18 @@ type vocab struct {
 	titles    []string
 }
 
+// meanSentence is the mean length of v's sentences in bytes.
+func (v *vocab) meanSentence() float64 {
+	if len(v.sentences) == 0 {
+		return 0
+	}
+	n := 0
+	for _, s := range v.sentences {
+		n += len(s)
+	}
+	return float64(n) / float64(len(v.sentences))
+}
+
 // loadVocab reads vocabulary from the .md and .txt files under the given
 // paths (files or directories), in sorted path order so the result depends
 // only on their contents. Markdown files lose their front matter first.
