@@ -1,0 +1,232 @@
+package publish
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// publishFiles runs one whole build of files into dir.
+func publishFiles(tb testing.TB, dir string, opt Options, files map[string]string) Stats {
+	tb.Helper()
+	s, err := Start(context.Background(), dir, opt)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for n, d := range files {
+		if err := s.WriteFile(n, []byte(d)); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	st, err := s.Commit()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return st
+}
+
+// tree reads dir as name → content.
+func tree(tb testing.TB, dir string) map[string]string {
+	tb.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(dir, p)
+		out[filepath.ToSlash(rel)] = string(b)
+		return err
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return out
+}
+
+func inode(tb testing.TB, file string) uint64 {
+	tb.Helper()
+	st, err := os.Stat(file)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return st.Sys().(*syscall.Stat_t).Ino
+}
+
+// siblings lists the names beside the output folder but the output and
+// its lock file.
+func siblings(tb testing.TB, parent string) []string {
+	tb.Helper()
+	es, err := os.ReadDir(parent)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var out []string
+	for _, e := range es {
+		if e.Name() != "public" && e.Name() != ".public.lock" {
+			out = append(out, e.Name())
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestIncremental(t *testing.T) {
+	parent := t.TempDir()
+	dir := filepath.Join(parent, "public")
+	v1 := map[string]string{"index.html": "home", "a/index.html": "a", "b/index.html": "b"}
+	if st := publishFiles(t, dir, Options{}, v1); st != (Stats{Written: 3}) {
+		t.Errorf("first build: %+v", st)
+	}
+	inoA := inode(t, filepath.Join(dir, "a/index.html"))
+
+	v2 := map[string]string{"index.html": "home", "a/index.html": "a2", "c/index.html": "c"}
+	if st := publishFiles(t, dir, Options{}, v2); st != (Stats{Written: 2, Unchanged: 1, Removed: 1}) {
+		t.Errorf("second build: %+v", st)
+	}
+	if got := tree(t, dir); len(got) != 3 || got["a/index.html"] != "a2" || got["c/index.html"] != "c" || got["index.html"] != "home" {
+		t.Errorf("output %v", got)
+	}
+	if inode(t, filepath.Join(dir, "a/index.html")) == inoA {
+		t.Error("a changed but kept its inode")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "b")); err == nil {
+		t.Error("b/ of the previous build is still there")
+	}
+
+	ino := inode(t, filepath.Join(dir, "index.html"))
+	if st := publishFiles(t, dir, Options{}, v2); st != (Stats{Unchanged: 3}) {
+		t.Errorf("no-change build: %+v", st)
+	}
+	if inode(t, filepath.Join(dir, "index.html")) != ino {
+		t.Error("unchanged file was rewritten")
+	}
+	if st := publishFiles(t, dir, Options{Fresh: true}, v2); st != (Stats{Written: 3}) {
+		t.Errorf("fresh build: %+v", st)
+	}
+	if inode(t, filepath.Join(dir, "index.html")) == ino {
+		t.Error("fresh build hard-linked an old file")
+	}
+	if s := siblings(t, parent); len(s) != 0 {
+		t.Errorf("left beside the output: %v", s)
+	}
+}
+
+func TestAbortKeepsOutput(t *testing.T) {
+	parent := t.TempDir()
+	dir := filepath.Join(parent, "public")
+	publishFiles(t, dir, Options{}, map[string]string{"index.html": "v1"})
+	s, err := Start(context.Background(), dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.WriteFile("index.html", []byte("v2"))
+	s.WriteFile("new.html", []byte("v2"))
+	if err := s.Abort(); err != nil {
+		t.Fatal(err)
+	}
+	if got := tree(t, dir); len(got) != 1 || got["index.html"] != "v1" {
+		t.Errorf("after abort: %v", got)
+	}
+	if s := siblings(t, parent); len(s) != 0 {
+		t.Errorf("left beside the output: %v", s)
+	}
+}
+
+// A killed build leaves a staging folder, or (non-atomic swap) the
+// previous output moved aside: the next Start cleans and repairs.
+func TestLeftovers(t *testing.T) {
+	parent := t.TempDir()
+	dir := filepath.Join(parent, "public")
+	publishFiles(t, dir, Options{}, map[string]string{"index.html": "v1"})
+	os.MkdirAll(filepath.Join(parent, ".public.staging-123", "x"), 0o755)
+	os.WriteFile(filepath.Join(parent, ".public.staging-123", "x", "f"), []byte("half"), 0o644)
+	// Killed between the two renames: no output, the old one aside.
+	if err := os.Rename(dir, filepath.Join(parent, ".public.old-9")); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Start(context.Background(), dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := tree(t, dir); got["index.html"] != "v1" {
+		t.Errorf("previous output not restored: %v", got)
+	}
+	if got := siblings(t, parent); len(got) != 1 || got[0] != filepath.Base(s.Staged()) {
+		t.Errorf("beside the output during a build: %v", got)
+	}
+	s.Abort()
+	// Other folders' leftovers are not ours to remove.
+	os.Mkdir(filepath.Join(parent, ".publicity.staging-1"), 0o755)
+	publishFiles(t, dir, Options{}, map[string]string{"index.html": "v2"})
+	if got := siblings(t, parent); strings.Join(got, ",") != ".publicity.staging-1" {
+		t.Errorf("beside the output: %v", got)
+	}
+}
+
+func TestLock(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "public")
+	ctx := context.Background()
+	first, err := Start(ctx, dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Start(ctx, dir, Options{})
+	var le *LockedError
+	if !errors.As(err, &le) || le.PID != os.Getpid() || !strings.Contains(err.Error(), "-wait") {
+		t.Fatalf("second build without -wait: %v", err)
+	}
+
+	cctx, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
+	defer cancel()
+	if _, err := Start(cctx, dir, Options{Wait: true}); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("waiting with a cancelled context: %v", err)
+	}
+
+	got := make(chan error)
+	go func() {
+		s, err := Start(ctx, dir, Options{Wait: true})
+		if err == nil {
+			// The first build is complete when the second gets the lock.
+			var b []byte
+			b, err = os.ReadFile(filepath.Join(dir, "index.html"))
+			if err == nil && string(b) != "first" {
+				err = errors.New("second build started before the first was committed")
+			}
+			s.Abort()
+		}
+		got <- err
+	}()
+	first.WriteFile("index.html", []byte("first"))
+	if _, err := first.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-got; err != nil {
+		t.Error(err)
+	}
+}
+
+func TestWriteFileRefuses(t *testing.T) {
+	s, err := Start(context.Background(), filepath.Join(t.TempDir(), "public"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, name := range []string{"", "/abs", "../up", "a/../../up", "a//b", `a\b`, "a/./b"} {
+		if err := s.WriteFile(name, nil); err == nil {
+			t.Errorf("WriteFile(%q) succeeded", name)
+		}
+	}
+	if err := s.WriteFile("x", nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.WriteFile("x", nil); err == nil {
+		t.Error("a file written twice")
+	}
+}
