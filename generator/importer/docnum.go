@@ -22,7 +22,7 @@ type docNum struct {
 
 // docNumRe accepts every bracket style the seeds use (〔〕 () （） [] 【】)
 // and stray spaces anywhere.
-var docNumRe = regexp.MustCompile(`(\p{Han}{1,12}?)\s*[〔(（\[［【{]\s*(\d{4})\s*[〕)）\]］】}]\s*(\d{1,4})\s*号`)
+var docNumRe = regexp.MustCompile(`(\p{Han}{1,12}?)\s*[〔(（\[［【{]\s*(\d{4})\s*[〕)）\]］】}]\s*(\d{1,4})\s*[号號]`)
 
 // onlyDocNumRe matches a line that is a 文号 and nothing else.
 var onlyDocNumRe = regexp.MustCompile(`^` + docNumRe.String() + `$`)

@@ -22,7 +22,7 @@ var placeRe = regexp.MustCompile(`^(?:中共)?(\p{Han}{2,}?[省市县区州旗])
 // before.
 func splitIssuers(s string) []string {
 	var out []string
-	for _, tok := range strings.Fields(clean(s)) {
+	for _, tok := range strings.Fields(simplified(clean(s))) {
 		parts := issuerPartRe.FindAllString(tok, -1)
 		if strings.Join(parts, "") != tok || len(parts) == 0 {
 			out = append(out, tok)
@@ -47,7 +47,7 @@ func splitIssuers(s string) []string {
 }
 
 func isIssuerLine(s string) bool {
-	toks := strings.Fields(clean(s))
+	toks := strings.Fields(simplified(clean(s)))
 	if len(toks) == 0 {
 		return false
 	}
@@ -216,7 +216,7 @@ func (im *importer) parseDocument(ls []line) parsed {
 		end = nb[sig] + 1
 		if sig+1 < len(nb) {
 			if m := disclosureRe.FindStringSubmatch(ls[nb[sig+1]].trim()); m != nil {
-				p.doc.Disclosure = heal(m[1])
+				p.doc.Disclosure = canonical(m[1])
 				end = nb[sig+1] + 1
 			}
 		}
@@ -336,7 +336,7 @@ func attachments(body, rest []line) []content.Attachment {
 	}
 	var out []content.Attachment
 	for _, t := range titles {
-		a := content.Attachment{Title: heal(omittedRe.ReplaceAllString(t, ""))}
+		a := content.Attachment{Title: canonical(omittedRe.ReplaceAllString(t, ""))}
 		if omittedRe.MatchString(t) || !strings.Contains(later.String(), squash(a.Title)) {
 			no := false
 			a.Included = &no
@@ -353,6 +353,10 @@ func attachments(body, rest []line) []content.Attachment {
 var planTitleRe = regexp.MustCompile(`(方案|规划|计划|清单|纲要)(\s*[(（][^()（）]*[)）])?$`)
 
 func isPlanTitle(s string) bool {
+	if !strings.Contains(s, "方案") && !strings.ContainsAny(s, "划劃单單要") {
+		return false
+	}
+	s = simplified(s)
 	return planTitleRe.MatchString(s) && runeLen(s) <= 60 && !endsSentence(strings.TrimRight(s, ")）")) &&
 		!itemStart.MatchString(s) && !strings.ContainsAny(s, "《》:：，,。") && !attachRe.MatchString(s)
 }

@@ -37,8 +37,8 @@ func seedPath(tb testing.TB, prefix string) string {
 type seedOut struct {
 	src     []byte
 	aliases map[string]string
-	res   Result
-	files map[string][]byte
+	res     Result
+	files   map[string][]byte
 }
 
 var (
@@ -439,7 +439,8 @@ func TestContentMatchesSeeds(t *testing.T) {
 		}
 		rel, _ := filepath.Rel(contentDir, p)
 		rel = filepath.ToSlash(rel)
-		if rel == AliasFile {
+		if !strings.HasSuffix(rel, ".md") {
+			// Tables such as _aliases.toml are edited by hand.
 			return nil
 		}
 		if !want[rel] {
