@@ -4,61 +4,39 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"regexp"
-	"strconv"
 	"strings"
+
+	"gazette/generator/docnum"
 )
 
-// docNum is a parsed 文号 (document number): 张政办发〔2024〕10号 has
-// prefix 张政办发, year 2024 and serial 10.
-//
-// TODO: switch to generator/docnum once it is committed.
-type docNum struct {
-	Printed string // as printed, trimmed
-	Prefix  string // canonical: simplified, 涇 → 泾
-	Year    int
-	Serial  int
-}
+// docNum is a parsed 文号 (document number), as package docnum reads it:
+// 张政办发〔2024〕10号 has prefix 张政办发, year 2024 and serial 10.
+type docNum struct{ docnum.Number }
 
-// docNumRe accepts every bracket style the seeds use (〔〕 () （） [] 【】)
-// and stray spaces anywhere.
-var docNumRe = regexp.MustCompile(`(\p{Han}{1,12}?)\s*[〔(（\[［【{]\s*(\d{4})\s*[〕)）\]］】}]\s*(\d{1,4})\s*[号號]`)
-
-// onlyDocNumRe matches a line that is a 文号 and nothing else.
-var onlyDocNumRe = regexp.MustCompile(`^` + docNumRe.String() + `$`)
-
-func newDocNum(m []string) docNum {
-	y, _ := strconv.Atoi(m[2])
-	n, _ := strconv.Atoi(m[3])
-	return docNum{Printed: strings.TrimSpace(m[0]), Prefix: simplified(m[1]), Year: y, Serial: n}
-}
-
-// parseDocNumLine reads a line that holds only a 文号.
+// parseDocNumLine reads a line that holds only a 文号, ending in 号.
 func parseDocNumLine(s string) (docNum, bool) {
-	m := onlyDocNumRe.FindStringSubmatch(strings.TrimSpace(clean(s)))
-	if m == nil {
+	t := strings.TrimSpace(clean(s))
+	if !strings.HasSuffix(t, "号") && !strings.HasSuffix(t, "號") {
 		return docNum{}, false
 	}
-	return newDocNum(m), true
+	n, ok := docnum.Parse(t)
+	if !ok {
+		return docNum{}, false
+	}
+	return docNum{n}, true
 }
 
-// findDocNum finds the first 文号 in s.
+// findDocNum finds the first 文号 in s and its byte offsets.
 func findDocNum(s string) (docNum, []int, bool) {
-	loc := docNumRe.FindStringSubmatchIndex(s)
-	if loc == nil {
+	ms := docnum.Find(s)
+	if len(ms) == 0 {
 		return docNum{}, nil, false
 	}
-	m := make([]string, 4)
-	for i := range m {
-		m[i] = s[loc[2*i]:loc[2*i+1]]
-	}
-	return newDocNum(m), loc[:2], true
+	return docNum{ms[0].Number}, []int{ms[0].Start, ms[0].End}, true
 }
 
 // String is the canonical form: 〔〕, no spaces, no leading zeros, 泾.
-func (d docNum) String() string {
-	return fmt.Sprintf("%s〔%d〕%d号", d.Prefix, d.Year, d.Serial)
-}
+func (d docNum) String() string { return d.Canonical() }
 
 // prefixCodes gives the ASCII code of a 文号 prefix for file names.
 var prefixCodes = map[string]string{

@@ -3,6 +3,8 @@ package importer
 import (
 	"regexp"
 	"strings"
+
+	"gazette/generator/docnum"
 )
 
 // Heading markers, from the highest rank to the lowest. A short line that
@@ -223,7 +225,7 @@ func (r *renderer) render(ls []line) string {
 // is prev, with blanks blank lines between them.
 func (r *renderer) joins(prev, next line, blanks int) bool {
 	p, n := prev.trim(), strings.TrimPrefix(next.trim(), "- ")
-	if r.perLine || itemStart.MatchString(n) || onlyDate.MatchString(n) || docNumRe.MatchString(prefixOf(n, 24)) && docNumStart.MatchString(n) {
+	if r.perLine || itemStart.MatchString(n) || onlyDate.MatchString(n) || startsWithDocNum(n) {
 		return false
 	}
 	if rank(p) >= 0 || endsSentence(p) {
@@ -240,7 +242,12 @@ func (r *renderer) joins(prev, next line, blanks int) bool {
 
 var leadMarkRe = regexp.MustCompile(`^(△|\d{1,2}日)\s*`)
 
-var docNumStart = regexp.MustCompile(`^\p{Han}{1,12}?\s*[〔(（\[［【]\s*\d{4}`)
+// startsWithDocNum reports whether s starts with a 文号 (a file-list line).
+func startsWithDocNum(s string) bool {
+	s = prefixOf(s, 32)
+	ms := docnum.Find(s)
+	return len(ms) > 0 && ms[0].Start == 0
+}
 
 func prefixOf(s string, n int) string {
 	rs := []rune(s)
@@ -304,7 +311,7 @@ func (r *renderer) headings(paras []string, kinds []int) string {
 			if rest := strings.TrimSpace(p[len(m[0]):]); rest != "" {
 				out = append(out, escapeBlock(rest))
 			}
-		case docNumStart.MatchString(p) && docNumRe.MatchString(prefixOf(p, 24)):
+		case startsWithDocNum(p):
 			out = append(out, "- "+escape(p))
 		default:
 			out = append(out, escapeBlock(p))
