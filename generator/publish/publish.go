@@ -54,6 +54,9 @@ type Options struct {
 	Fresh bool
 	// OnWrite, if set, is called after each file is stored (for progress).
 	OnWrite func()
+	// KeepLock keeps the lock after Commit until Close, so the caller can
+	// record the new output (see package cache) before another build runs.
+	KeepLock bool
 }
 
 // LockedError is returned by Start when another build holds the output.
@@ -264,15 +267,16 @@ func same(file string, data []byte) bool {
 }
 
 // Commit swaps the staging folder in as the output folder, counts the
-// files of the previous output that are gone, and releases the lock.
-// Renaming keeps inodes and times, so what Staged held is what the output
-// holds.
+// files of the previous output that are gone, and releases the lock
+// unless Options.KeepLock is set.
 func (s *Staging) Commit() (Stats, error) {
 	if s.done {
 		return s.stats, errors.New("publish: build already committed or aborted")
 	}
 	s.done = true
-	defer s.Close()
+	if !s.opt.KeepLock {
+		defer s.Close()
+	}
 	return s.commit()
 }
 

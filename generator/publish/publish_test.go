@@ -230,3 +230,27 @@ func TestWriteFileRefuses(t *testing.T) {
 		t.Error("a file written twice")
 	}
 }
+
+func TestKeepLock(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "public")
+	ctx := context.Background()
+	s, err := Start(ctx, dir, Options{KeepLock: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.WriteFile("index.html", []byte("x"))
+	if _, err := s.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	var le *LockedError
+	if _, err := Start(ctx, dir, Options{}); !errors.As(err, &le) {
+		t.Errorf("lock released by Commit with KeepLock: %v", err)
+	}
+	s.Close()
+	s2, err := Start(ctx, dir, Options{})
+	if err != nil {
+		t.Fatalf("lock kept after Close: %v", err)
+	}
+	s2.Close()
+	s2.Close()
+}

@@ -1,0 +1,287 @@
+// Package cache lets a rebuild whose inputs have not changed skip the
+// build: the archive is not even loaded, and the output is not touched.
+//
+// After each build, the caller saves a Manifest in the cache folder
+// (.gazette-cache/ beside config.toml, git-ignored; deleting it is always
+// safe). A manifest holds:
+//
+//   - Key: a SHA-256 over every input of the build, by content: each file
+//     of content/ and of the theme (names and bytes), the configuration,
+//     the injected HTML, and the gazette executable itself, so a new
+//     version of gazette rebuilds everything;
+//   - Files: every file of the output the build produced, with its size,
+//     modification time, inode and inode change time;
+//   - the build's summary, for the report of a skipped build;
+//   - a checksum over all of it.
+//
+// The next build computes the key again and trusts the manifest only if
+// the key is equal and the output folder holds exactly the recorded files
+// with the recorded sizes, times and inodes (so an output edited, deleted
+// or replaced by hand is rebuilt). The manifest is scanned from the output
+// after it is swapped in: linking and unlinking change a file's ctime. A manifest that does not parse, fails
+// its checksum, has another format version or describes another output
+// folder is ignored, never trusted: the build runs in full and replaces it.
+//
+// One manifest is kept per output folder (named by a hash of its absolute
+// path), so builds of several outputs from one archive do not evict each
+// other. The caller holds the output's lock while reading and writing it.
+package cache
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+)
+
+// formatVersion changes whenever the manifest's meaning changes.
+const formatVersion = 1
+
+// Key accumulates the inputs of a build. The zero value is not usable;
+// call NewKey.
+type Key struct{ h hash.Hash }
+
+// NewKey starts a key.
+func NewKey() *Key {
+	k := &Key{h: sha256.New()}
+	fmt.Fprintf(k.h, "gazette build cache v%d\n", formatVersion)
+	return k
+}
+
+// Add adds one labelled input.
+func (k *Key) Add(label string, data []byte) {
+	fmt.Fprintf(k.h, "%q %d\n", label, len(data))
+	k.h.Write(data)
+}
+
+// AddFile adds the contents of a file on disk.
+func (k *Key) AddFile(label, file string) error {
+	f, err := os.Open(file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(k.h, "%q %d\n", label, st.Size())
+	n, err := io.Copy(k.h, f)
+	if err == nil && n != st.Size() {
+		err = fmt.Errorf("%s changed while being read", file)
+	}
+	return err
+}
+
+// AddFS adds every file of fsys, in lexical order, with its name.
+func (k *Key) AddFS(label string, fsys fs.FS) error {
+	return fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			fmt.Fprintf(k.h, "%q dir %q\n", label, name)
+			return nil
+		}
+		b, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return err
+		}
+		k.Add(label+":"+name, b)
+		return nil
+	})
+}
+
+// Sum is the key, in hex.
+func (k *Key) Sum() string { return hex.EncodeToString(k.h.Sum(nil)) }
+
+// File is one output file as the file system describes it.
+type File struct {
+	Name  string `json:"name"`
+	Size  int64  `json:"size"`
+	MTime int64  `json:"mtime_ns"`
+	// Inode and CTime (the inode's change time, which no program can set
+	// back) catch a file replaced by another of the same size and time.
+	Inode uint64 `json:"inode"`
+	CTime int64  `json:"ctime_ns"`
+}
+
+// Scan lists the regular files under dir, sorted by name. Anything else
+// (a symlink, a device) is an error: a build writes only regular files.
+func Scan(dir string) ([]File, error) {
+	var files []File
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			return nil
+		}
+		if !d.Type().IsRegular() {
+			return fmt.Errorf("%s is not a regular file", p)
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			return err
+		}
+		f := File{Name: filepath.ToSlash(rel), Size: info.Size(), MTime: info.ModTime().UnixNano()}
+		f.Inode, f.CTime = identity(info)
+		files = append(files, f)
+		return nil
+	})
+	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
+	return files, err
+}
+
+// Manifest records one build of one output folder.
+type Manifest struct {
+	Version int    `json:"version"`
+	Key     string `json:"key"`
+	Out     string `json:"out"` // absolute path of the output folder
+	Files   []File `json:"files"`
+	// Summary is the caller's report of the build, returned as it was
+	// when the build is skipped.
+	Summary json.RawMessage `json:"summary,omitempty"`
+	Check   string          `json:"check"`
+}
+
+// path is the manifest file of the output folder out.
+func path(cacheDir, out string) (string, error) {
+	abs, err := filepath.Abs(out)
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256([]byte(abs))
+	return filepath.Join(cacheDir, "build-"+hex.EncodeToString(sum[:8])+".json"), nil
+}
+
+func (m Manifest) checksum() string {
+	m.Check = ""
+	b, _ := json.Marshal(m)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// Save writes m as the manifest of m.Out, atomically (a killed save
+// leaves the previous manifest or none, never half of one).
+func Save(cacheDir string, m Manifest) error {
+	abs, err := filepath.Abs(m.Out)
+	if err != nil {
+		return err
+	}
+	m.Out = abs
+	m.Version = formatVersion
+	m.Check = m.checksum()
+	file, err := path(cacheDir, abs)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(cacheDir, 0o755); err != nil {
+		return err
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(cacheDir, ".build-*.tmp")
+	if err != nil {
+		return err
+	}
+	_, err = tmp.Write(b)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), file)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("saving the build cache: %w", err)
+	}
+	return nil
+}
+
+// Errors of Load, telling why a manifest is not used.
+var (
+	ErrNone    = errors.New("no previous build recorded")
+	ErrCorrupt = errors.New("the build cache is corrupt")
+)
+
+// Load reads the manifest of the output folder out. A missing manifest is
+// ErrNone; one that does not parse, fails its checksum, has another
+// version or names another folder is ErrCorrupt.
+func Load(cacheDir, out string) (Manifest, error) {
+	var m Manifest
+	file, err := path(cacheDir, out)
+	if err != nil {
+		return m, err
+	}
+	b, err := os.ReadFile(file)
+	if errors.Is(err, fs.ErrNotExist) {
+		return m, ErrNone
+	}
+	if err != nil {
+		return m, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&m); err != nil {
+		return Manifest{}, fmt.Errorf("%w: %s: %v", ErrCorrupt, file, err)
+	}
+	abs, _ := filepath.Abs(out)
+	switch {
+	case m.Version != formatVersion:
+		return Manifest{}, fmt.Errorf("%w: %s: format version %d, want %d", ErrCorrupt, file, m.Version, formatVersion)
+	case m.Check != m.checksum():
+		return Manifest{}, fmt.Errorf("%w: %s: checksum mismatch", ErrCorrupt, file)
+	case m.Out != abs:
+		return Manifest{}, fmt.Errorf("%w: %s: records %s, not %s", ErrCorrupt, file, m.Out, abs)
+	}
+	return m, nil
+}
+
+// Fresh reports whether the output recorded by m is still what a build
+// with inputs key would produce: the key is equal and the folder holds
+// exactly the recorded files. If not, reason says why.
+func (m Manifest) Fresh(key string) (ok bool, reason string) {
+	if m.Key != key {
+		return false, "inputs changed"
+	}
+	files, err := Scan(m.Out)
+	if err != nil {
+		return false, "output unreadable: " + err.Error()
+	}
+	if len(files) != len(m.Files) {
+		return false, fmt.Sprintf("output has %d files, the cache recorded %d", len(files), len(m.Files))
+	}
+	for i, f := range files {
+		if f != m.Files[i] {
+			return false, "output file " + f.Name + " changed since the last build"
+		}
+	}
+	return true, ""
+}
+
+// Remove deletes the manifest of out, if any.
+func Remove(cacheDir, out string) error {
+	file, err := path(cacheDir, out)
+	if err != nil {
+		return err
+	}
+	if err := os.Remove(file); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return nil
+}

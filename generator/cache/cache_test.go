@@ -1,0 +1,178 @@
+package cache
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+)
+
+func TestKey(t *testing.T) {
+	base := fstest.MapFS{"a.md": {Data: []byte("x")}, "d/b.md": {Data: []byte("y")}}
+	key := func(fsys fstest.MapFS, extra string) string {
+		k := NewKey()
+		if err := k.AddFS("content", fsys); err != nil {
+			t.Fatal(err)
+		}
+		k.Add("config", []byte(extra))
+		return k.Sum()
+	}
+	want := key(base, "c")
+	if key(base, "c") != want {
+		t.Fatal("key is not stable")
+	}
+	for name, fsys := range map[string]fstest.MapFS{
+		"edited":  {"a.md": {Data: []byte("z")}, "d/b.md": {Data: []byte("y")}},
+		"renamed": {"a2.md": {Data: []byte("x")}, "d/b.md": {Data: []byte("y")}},
+		"removed": {"a.md": {Data: []byte("x")}},
+		"moved":   {"a.md": {Data: []byte("x")}, "e/b.md": {Data: []byte("y")}},
+		// Boundaries between inputs are part of the key.
+		"shifted": {"a.md": {Data: []byte("x\"d/b.md\" 1\ny")}},
+	} {
+		if key(fsys, "c") == want {
+			t.Errorf("%s content: same key", name)
+		}
+	}
+	if key(base, "c2") == want {
+		t.Error("changed config: same key")
+	}
+}
+
+// output makes an output folder with two files and its manifest.
+func output(t *testing.T) (cacheDir, out string, m Manifest) {
+	t.Helper()
+	dir := t.TempDir()
+	cacheDir, out = filepath.Join(dir, ".gazette-cache"), filepath.Join(dir, "public")
+	os.MkdirAll(filepath.Join(out, "a"), 0o755)
+	os.WriteFile(filepath.Join(out, "index.html"), []byte("home"), 0o644)
+	os.WriteFile(filepath.Join(out, "a", "index.html"), []byte("a"), 0o644)
+	files, err := Scan(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m = Manifest{Key: "k1", Out: out, Files: files, Summary: json.RawMessage(`{"documents":2}`)}
+	if err := Save(cacheDir, m); err != nil {
+		t.Fatal(err)
+	}
+	return cacheDir, out, m
+}
+
+func TestRoundTrip(t *testing.T) {
+	cacheDir, out, _ := output(t)
+	m, err := Load(cacheDir, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, why := m.Fresh("k1"); !ok {
+		t.Errorf("fresh output not trusted: %s", why)
+	}
+	if string(m.Summary) != `{"documents":2}` || len(m.Files) != 2 || m.Files[0].Name != "a/index.html" {
+		t.Errorf("manifest %+v", m)
+	}
+	if ok, _ := m.Fresh("k2"); ok {
+		t.Error("changed inputs trusted")
+	}
+	if _, err := Load(cacheDir, filepath.Join(filepath.Dir(out), "other")); !errors.Is(err, ErrNone) {
+		t.Errorf("another output: %v", err)
+	}
+	if err := Remove(cacheDir, out); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(cacheDir, out); !errors.Is(err, ErrNone) {
+		t.Errorf("after Remove: %v", err)
+	}
+}
+
+func TestOutputChanged(t *testing.T) {
+	later := time.Now().Add(time.Hour)
+	tests := []struct {
+		name   string
+		change func(out string)
+	}{
+		{"file removed", func(out string) { os.Remove(filepath.Join(out, "a", "index.html")) }},
+		{"file added", func(out string) { os.WriteFile(filepath.Join(out, "b.html"), nil, 0o644) }},
+		{"file touched", func(out string) { os.Chtimes(filepath.Join(out, "index.html"), later, later) }},
+		{"file grown", func(out string) { os.WriteFile(filepath.Join(out, "index.html"), []byte("home!"), 0o644) }},
+		{"file forged with its size and time", func(out string) {
+			f := filepath.Join(out, "index.html")
+			st, _ := os.Stat(f)
+			os.WriteFile(f, []byte("evil"), 0o644)
+			os.Chtimes(f, st.ModTime(), st.ModTime())
+		}},
+		{"output gone", func(out string) { os.RemoveAll(out) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cacheDir, out, _ := output(t)
+			tt.change(out)
+			m, err := Load(cacheDir, out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ok, why := m.Fresh("k1"); ok || why == "" {
+				t.Errorf("changed output trusted (%q)", why)
+			}
+		})
+	}
+}
+
+func TestCorrupt(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(s string) string
+	}{
+		{"garbage", func(string) string { return "\x00\x01not json" }},
+		{"empty", func(string) string { return "" }},
+		{"truncated", func(s string) string { return s[:len(s)/2] }},
+		{"tampered", func(s string) string { return strings.Replace(s, `"size":4`, `"size":5`, 1) }},
+		{"other key, same checksum", func(s string) string { return strings.Replace(s, `"key":"k1"`, `"key":"k2"`, 1) }},
+		{"other version", func(s string) string { return strings.Replace(s, `"version":1`, `"version":99`, 1) }},
+		{"unknown field", func(s string) string { return strings.Replace(s, `{"version"`, `{"x":1,"version"`, 1) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cacheDir, out, _ := output(t)
+			files, _ := filepath.Glob(filepath.Join(cacheDir, "build-*.json"))
+			if len(files) != 1 {
+				t.Fatalf("manifests: %v", files)
+			}
+			b, _ := os.ReadFile(files[0])
+			changed := tt.change(string(b))
+			if changed == string(b) {
+				t.Fatal("test change did nothing")
+			}
+			os.WriteFile(files[0], []byte(changed), 0o644)
+			if _, err := Load(cacheDir, out); !errors.Is(err, ErrCorrupt) {
+				t.Errorf("Load: %v, want ErrCorrupt", err)
+			}
+		})
+	}
+}
+
+// A manifest copied from another output folder is not trusted for this one.
+func TestOtherOutput(t *testing.T) {
+	cacheDir, out, _ := output(t)
+	other := filepath.Join(filepath.Dir(out), "other")
+	src, _ := filepath.Glob(filepath.Join(cacheDir, "build-*.json"))
+	m := Manifest{Out: other}
+	os.MkdirAll(other, 0o755)
+	if err := Save(cacheDir, m); err != nil {
+		t.Fatal(err)
+	}
+	dst, _ := filepath.Glob(filepath.Join(cacheDir, "build-*.json"))
+	var otherFile string
+	for _, f := range dst {
+		if f != src[0] {
+			otherFile = f
+		}
+	}
+	b, _ := os.ReadFile(src[0])
+	os.WriteFile(otherFile, b, 0o644)
+	if _, err := Load(cacheDir, other); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("Load: %v, want ErrCorrupt", err)
+	}
+}
