@@ -192,7 +192,8 @@ func Build(docs []Doc, write func(name string, data []byte) error) (Stats, error
 			buf.WriteByte('"')
 		}
 		buf.WriteString("}\n")
-		name, err := out("p-", buf.Bytes())
+		// write may keep data: each shard gets its own slice
+		name, err := out("p-", bytes.Clone(buf.Bytes()))
 		if err != nil {
 			return st, err
 		}
