@@ -1,0 +1,167 @@
+package preview
+
+import (
+	"bytes"
+	"html"
+	"mime"
+	"net/http"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+
+	"gazette/generator/diag"
+)
+
+// site is one built site. It is never changed once stored: a rebuild makes
+// a new one.
+type site struct {
+	base     string            // base path, "/" or "/archive/"
+	gen      int64             // build generation of files (0: none yet)
+	files    map[string][]byte // slash path below base → bytes
+	pages    int
+	problems diag.List // errors of the last build; files are the last good ones
+}
+
+// contentTypes are the types of files a site has; others come from the
+// mime package, then from sniffing.
+var contentTypes = map[string]string{
+	".html":  "text/html; charset=utf-8",
+	".css":   "text/css; charset=utf-8",
+	".js":    "text/javascript; charset=utf-8",
+	".json":  "application/json",
+	".xml":   "application/xml; charset=utf-8",
+	".svg":   "image/svg+xml",
+	".txt":   "text/plain; charset=utf-8",
+	".png":   "image/png",
+	".jpg":   "image/jpeg",
+	".webp":  "image/webp",
+	".ico":   "image/x-icon",
+	".woff2": "font/woff2",
+}
+
+func contentType(name string, data []byte) string {
+	ext := path.Ext(name)
+	if t, ok := contentTypes[ext]; ok {
+		return t
+	}
+	if t := mime.TypeByExtension(ext); t != "" {
+		return t
+	}
+	return http.DetectContentType(data)
+}
+
+// ServeHTTP serves the current site and the live-reload events.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	st := s.current.Load() // one site for the whole request
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	p := r.URL.Path
+	if p == "" || p[0] != '/' {
+		p = "/" + p
+	}
+	if !strings.HasPrefix(p, st.base) {
+		if p == "/" || p+"/" == st.base {
+			http.Redirect(w, r, st.base, http.StatusFound)
+			return
+		}
+		s.notFound(w, r, st)
+		return
+	}
+	rel := p[len(st.base):]
+	if rel == EventsPath {
+		s.events(w, r)
+		return
+	}
+	// Clean the path: ".." and "//" never leave the map, but a cleaned
+	// path finds the file a browser meant.
+	clean := strings.TrimPrefix(path.Clean("/"+rel), "/")
+	if clean == "." {
+		clean = ""
+	}
+	name := clean
+	if strings.HasSuffix(rel, "/") || clean == "" {
+		name = path.Join(clean, "index.html")
+	}
+	if data, ok := st.files[name]; ok {
+		s.serveFile(w, r, st, name, data, http.StatusOK)
+		return
+	}
+	if _, ok := st.files[path.Join(clean, "index.html")]; ok && !strings.HasSuffix(rel, "/") {
+		target := st.base + clean + "/"
+		if r.URL.RawQuery != "" {
+			target += "?" + r.URL.RawQuery
+		}
+		http.Redirect(w, r, target, http.StatusMovedPermanently)
+		return
+	}
+	s.notFound(w, r, st)
+}
+
+// notFound serves the site's 404.html with status 404.
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request, st *site) {
+	if data, ok := st.files["404.html"]; ok {
+		s.serveFile(w, r, st, "404.html", data, http.StatusNotFound)
+		return
+	}
+	if len(st.problems) > 0 {
+		s.serveFile(w, r, st, "404.html", []byte("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>gazette</title></head><body></body></html>"), http.StatusNotFound)
+		return
+	}
+	http.NotFound(w, r)
+}
+
+func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, st *site, name string, data []byte, code int) {
+	h := w.Header()
+	ctype := contentType(name, data)
+	if strings.HasPrefix(ctype, "text/html") && len(st.problems) > 0 {
+		data = withOverlay(data, st.base, st.gen, st.problems)
+	}
+	h.Set("Content-Type", ctype)
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	if code == http.StatusOK {
+		// ServeContent handles HEAD, ranges and If-Modified-Since; a
+		// zero time turns off Last-Modified.
+		http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(data))
+		return
+	}
+	h.Set("Content-Length", strconv.Itoa(len(data)))
+	w.WriteHeader(code)
+	if r.Method != http.MethodHead {
+		w.Write(data)
+	}
+}
+
+// withOverlay adds the problems overlay to an HTML page, before </body>.
+// The site's pages already carry the reload script; a page without one
+// (no site built yet) gets it too, so fixing the file reloads it.
+func withOverlay(page []byte, base string, gen int64, problems diag.List) []byte {
+	var b bytes.Buffer
+	b.WriteString(`<div id="gazette-overlay" role="alert" style="` + overlayStyle + `">`)
+	b.WriteString(`<p style="margin:0 0 .5em;font-weight:bold">gazette: the build failed; this page is from the last good build</p>`)
+	for _, p := range problems {
+		b.WriteString(`<pre style="margin:.25em 0;white-space:pre-wrap">`)
+		b.WriteString(html.EscapeString(p.Error()))
+		b.WriteString("</pre>")
+	}
+	b.WriteString("</div>")
+	if !bytes.Contains(page, []byte(EventsPath)) {
+		b.WriteString(script(base, gen))
+	}
+	i := bytes.LastIndex(page, []byte("</body>"))
+	if i < 0 {
+		i = len(page)
+	}
+	out := make([]byte, 0, len(page)+b.Len())
+	out = append(out, page[:i]...)
+	out = append(out, b.Bytes()...)
+	return append(out, page[i:]...)
+}
+
+const overlayStyle = "position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;z-index:2147483647;" +
+	"margin:0;padding:1em;background:#fff0f0;color:#600;border-top:3px solid #c00;" +
+	"font:14px/1.4 monospace;box-shadow:0 -2px 8px rgba(0,0,0,.2)"

@@ -1,0 +1,208 @@
+// Package preview is gazette serve: a live preview of an archive that
+// rebuilds on save and reloads the browser.
+//
+// # Serving
+//
+// A Server builds the whole site into memory and serves it from there under
+// the base path of base_url (https://example.org/archive/ is served at
+// /archive/). The built site is immutable: a rebuild makes a new one and
+// swaps a pointer, so every request sees the old site or the new one, never
+// a mix. Paths are looked up in the in-memory file map, so no request can
+// reach a file outside the built site. A path without a file is answered
+// with the site's 404.html and status 404; a folder path without its
+// trailing slash is redirected to it.
+//
+// # Watching
+//
+// Run watches the content folder, the theme folder (themes/<theme> when
+// config.toml names one) and config.toml with fsnotify. fsnotify does not
+// watch recursively, so every folder is added, and each new folder as it
+// appears. Folders are watched, not files: editors that save by writing a
+// temporary file and renaming it over the original (vim, most IDEs) replace
+// the file's inode, and a watch on the file would be lost. Editor litter
+// (*.swp, *~, vim's 4913 probe, .#lock files) is ignored. Events are
+// collected until the tree has been quiet for Debounce, so a burst of saves
+// gives one rebuild.
+//
+// # Live reload
+//
+// Every page gets a small script (through generator.Options.Inject, so only
+// in serve mode) that opens an EventSource on <base>__gazette/events with
+// the generation of the build that made the page. The server sends
+// "reload" when a newer build is served, including at once when the page is
+// already stale on connect, and "problems" with the list of build errors
+// (file, line, message) when a rebuild fails. The script shows problems as
+// an overlay built with textContent; pages loaded while the build is broken
+// get the same overlay from the server, HTML-escaped. The last good site is
+// kept serving; the next good build reloads the page and so clears the
+// overlay.
+package preview
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"gazette/generator"
+	"gazette/generator/diag"
+)
+
+// EventsPath is where, below the base path, the live-reload events are
+// served.
+const EventsPath = "__gazette/events"
+
+// Options configure a Server.
+type Options struct {
+	// ConfigPath is config.toml; it is read again on every rebuild. When
+	// AllowMissingConfig is set a missing file means the defaults, with
+	// paths relative to the file's folder.
+	ConfigPath         string
+	AllowMissingConfig bool
+	// Log receives one line per rebuild and every build problem, in the
+	// form gazette prints them. Nil discards.
+	Log io.Writer
+	// Debounce is how long the tree must be quiet before a rebuild; 0
+	// means 75ms.
+	Debounce time.Duration
+	// Minify keeps config.toml's minify setting; by default serve does not
+	// minify, which saves time on every rebuild and changes no rendering.
+	Minify bool
+}
+
+// Server is a live preview. Create it with New, start watching with Run and
+// serve it with its ServeHTTP.
+type Server struct {
+	opt     Options
+	current atomic.Pointer[site]
+	hub     hub
+	gen     atomic.Int64 // generation of the last build attempt
+	buildMu sync.Mutex   // one build at a time
+	builds  atomic.Int64 // build attempts, for tests and logs
+	ready   chan struct{}
+}
+
+// New returns a server that has not built anything yet: it answers every
+// request with an overlay saying so until Run (or Build) finishes a build.
+// Run may be called once.
+func New(opt Options) *Server {
+	if opt.Debounce <= 0 {
+		opt.Debounce = 75 * time.Millisecond
+	}
+	if opt.Log == nil {
+		opt.Log = io.Discard
+	}
+	s := &Server{opt: opt, ready: make(chan struct{})}
+	s.hub.init()
+	s.current.Store(&site{base: "/", problems: diag.List{{Msg: "the site has not been built yet"}}})
+	return s
+}
+
+// Ready is closed when Run has finished its first build and watches the
+// sources.
+func (s *Server) Ready() <-chan struct{} { return s.ready }
+
+// Builds is the number of builds run so far, successful or not.
+func (s *Server) Builds() int64 { return s.builds.Load() }
+
+// Base is the base path the site is served under, e.g. "/archive/".
+func (s *Server) Base() string { return s.current.Load().base }
+
+// Build builds the site once and swaps it in when it succeeds. When it
+// fails, the last good site stays served with the problems as an overlay,
+// they are printed to Log, and Build returns them. cfg is the
+// configuration read for this build (for the watcher).
+func (s *Server) Build(ctx context.Context) (generator.Config, error) {
+	s.buildMu.Lock()
+	defer s.buildMu.Unlock()
+	start := time.Now()
+	gen := s.gen.Add(1)
+	s.builds.Add(1)
+	cfg, next, err := s.build(ctx, gen)
+	old := s.current.Load()
+	if err != nil {
+		if ctx.Err() != nil {
+			return cfg, err
+		}
+		var problems diag.List
+		if !errors.As(err, &problems) {
+			problems = diag.List{{Msg: err.Error()}}
+		}
+		problems = problems.Errors()
+		// Keep the last good files; only the problems change.
+		broken := *old
+		broken.problems = problems
+		if next != nil && old.files == nil {
+			broken.base = next.base
+		}
+		s.current.Store(&broken)
+		for _, p := range problems {
+			fmt.Fprintf(s.opt.Log, "gazette: %s\n", p.Error())
+		}
+		fmt.Fprintf(s.opt.Log, "gazette: build failed; still serving the last good site\n")
+		s.hub.publish(&broken)
+		return cfg, problems
+	}
+	s.current.Store(next)
+	fmt.Fprintf(s.opt.Log, "gazette: built %d pages in %s\n", next.pages, time.Since(start).Round(time.Millisecond))
+	s.hub.publish(next)
+	return cfg, nil
+}
+
+// build runs one full build into memory. On failure the returned site, if
+// not nil, carries only the base path of the new configuration.
+func (s *Server) build(ctx context.Context, gen int64) (cfg generator.Config, st *site, err error) {
+	defer func() {
+		// A panic in a template function or extension must not end the
+		// preview: report it like any build error.
+		if r := recover(); r != nil {
+			err = fmt.Errorf("build panicked: %v", r)
+		}
+	}()
+	cfg, err = generator.LoadConfig(s.opt.ConfigPath, s.opt.AllowMissingConfig)
+	if err != nil {
+		return cfg, nil, err
+	}
+	if !s.opt.Minify {
+		cfg.Minify = false
+	}
+	base := cfg.BasePath()
+	contentDir := cfg.Path(cfg.ContentDir)
+	if fi, err := os.Stat(contentDir); err != nil || !fi.IsDir() {
+		return cfg, &site{base: base}, fmt.Errorf("content folder %s not found: create it or set content_dir in %s", contentDir, s.opt.ConfigPath)
+	}
+	name, err := filepath.Rel(cfg.Dir, contentDir)
+	if err != nil {
+		name = contentDir
+	}
+	out := &memOutput{files: map[string][]byte{}}
+	stats, _, err := generator.Build(ctx, generator.Options{
+		Config:      cfg,
+		Content:     os.DirFS(contentDir),
+		ContentName: filepath.ToSlash(name) + "/",
+		Out:         out,
+		Inject:      script(base, gen),
+	})
+	if err != nil {
+		return cfg, &site{base: base}, err
+	}
+	return cfg, &site{base: base, gen: gen, files: out.files, pages: stats.Pages}, nil
+}
+
+// memOutput collects a build's files; generator.Build writes concurrently.
+type memOutput struct {
+	mu    sync.Mutex
+	files map[string][]byte
+}
+
+func (o *memOutput) WriteFile(name string, data []byte) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.files[name] = data
+	return nil
+}
