@@ -9,9 +9,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"gazette/generator"
+	"gazette/generator/cache"
 	"gazette/generator/diag"
 	"gazette/generator/publish"
 )
@@ -27,10 +30,16 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	outDir := fs.String("o", "", "output `dir` (default: publish_dir of the config, public/)")
 	verbose := fs.Bool("v", false, "print warnings and a summary line (printed anyway on a terminal)")
 	asJSON := fs.Bool("json", false, "print a JSON summary on stdout")
+	force := fs.Bool("force", false, "rebuild and rewrite every file, ignoring the previous output and the build cache")
+	wait := fs.Bool("wait", false, "if another build of the same output is running, wait for it instead of failing")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: gazette build [-config FILE] [-o DIR] [-v] [-json]")
+		fmt.Fprintln(stderr, "usage: gazette build [-config FILE] [-o DIR] [-force] [-wait] [-v] [-json]")
 		fmt.Fprintln(stderr, "\nBuilds the archive into a staging folder and swaps it in as the output")
-		fmt.Fprintln(stderr, "only when complete. Silent on success unless -v or -json.")
+		fmt.Fprintln(stderr, "only when complete. Files whose bytes did not change keep their time, and")
+		fmt.Fprintln(stderr, "when no input changed since the last build nothing is done at all (the")
+		fmt.Fprintln(stderr, "cache is .gazette-cache/ beside the config). One build runs per output:")
+		fmt.Fprintln(stderr, "a second fails, or waits with -wait. Silent on success unless -v or -json;")
+		fmt.Fprintln(stderr, "errors go to stderr with exit status 1. See docs/cron.md.")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -55,10 +64,17 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "gazette: content folder %s not found: run gazette in the archive's folder or pass -config\n", contentDir)
 		return exitFailure
 	}
-	stats, pstats, warnings, err := build(ctx, cfg, contentDir, out, "")
+	opt := buildOptions{cfg: cfg, contentDir: contentDir, out: out, force: *force, wait: *wait}
+	if isTerminal(stderr) && !*asJSON {
+		opt.progress = stderr
+	}
+	r, err := buildSite(ctx, opt)
 	if *verbose {
-		for _, w := range warnings {
+		for _, w := range r.warnings {
 			fmt.Fprintf(stderr, "gazette: %s\n", w.Error())
+		}
+		if r.cacheNote != "" {
+			fmt.Fprintf(stderr, "gazette: %s\n", r.cacheNote)
 		}
 	}
 	if err != nil {
@@ -68,54 +84,242 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		enc.Encode(summary{
-			Documents: stats.Documents, Issues: stats.Issues, Pages: stats.Pages, Files: stats.Files,
-			Written: pstats.Written, Unchanged: pstats.Unchanged, Removed: pstats.Removed,
-			Warnings: len(warnings), Seconds: stats.Duration.Seconds(),
-		})
+		enc.Encode(r.summary())
 	} else if *verbose || isTerminal(stdout) {
-		fmt.Fprintf(stdout, "gazette: built %d documents in %d issues into %s: %d pages, %d files (%d written, %d unchanged, %d removed) in %s\n",
-			stats.Documents, stats.Issues, out, stats.Pages, stats.Files, pstats.Written, pstats.Unchanged, pstats.Removed, stats.Duration.Round(time.Millisecond))
+		s := r.summary()
+		if r.cached {
+			fmt.Fprintf(stdout, "gazette: %s is up to date: %d documents in %d issues, %d files, nothing changed since the last build (%s)\n",
+				out, s.Documents, s.Issues, s.Files, r.duration.Round(time.Millisecond))
+		} else {
+			fmt.Fprintf(stdout, "gazette: built %d documents in %d issues into %s: %d pages, %d files (%d written, %d unchanged, %d removed) in %s\n",
+				s.Documents, s.Issues, out, s.Pages, s.Files, s.Written, s.Unchanged, s.Removed, r.duration.Round(time.Millisecond))
+		}
 	}
 	return exitOK
 }
 
 // summary is what -json prints.
 type summary struct {
-	Documents int     `json:"documents"`
-	Issues    int     `json:"issues"`
-	Pages     int     `json:"pages"`
-	Files     int     `json:"files"`
-	Written   int     `json:"written"`
-	Unchanged int     `json:"unchanged"`
-	Removed   int     `json:"removed"`
-	Warnings  int     `json:"warnings"`
-	Seconds   float64 `json:"seconds"`
+	Documents int `json:"documents"`
+	Issues    int `json:"issues"`
+	Pages     int `json:"pages"`
+	Files     int `json:"files"`
+	Written   int `json:"written"`
+	Unchanged int `json:"unchanged"`
+	Removed   int `json:"removed"`
+	Warnings  int `json:"warnings"`
+	// Cached is true when nothing changed since the last build, which was
+	// therefore skipped; the counts are the last build's.
+	Cached  bool    `json:"cached"`
+	Seconds float64 `json:"seconds"`
 }
 
-// build runs one build of contentDir into out through a staging folder.
+// buildOptions are the inputs of one build.
+type buildOptions struct {
+	cfg        generator.Config
+	contentDir string
+	out        string
+	inject     string    // HTML for every page (serve's reload script)
+	force      bool      // ignore the previous output and the cache
+	wait       bool      // wait for another build of out instead of failing
+	progress   io.Writer // a terminal for a progress line, or nil
+}
+
+// buildResult is what one build did.
+type buildResult struct {
+	stats     generator.Stats
+	pstats    publish.Stats
+	warnings  diag.List
+	cached    bool   // nothing changed: the build was skipped
+	cacheNote string // why the cache was not used, for -v
+	duration  time.Duration
+}
+
+func (r buildResult) summary() summary {
+	return summary{
+		Documents: r.stats.Documents, Issues: r.stats.Issues, Pages: r.stats.Pages, Files: r.stats.Files,
+		Written: r.pstats.Written, Unchanged: r.pstats.Unchanged, Removed: r.pstats.Removed,
+		Warnings: len(r.warnings), Cached: r.cached, Seconds: r.duration.Seconds(),
+	}
+}
+
+// build runs one build of contentDir into out, waiting for any other build
+// of out; serve uses it.
 func build(ctx context.Context, cfg generator.Config, contentDir, out, inject string) (generator.Stats, publish.Stats, diag.List, error) {
-	stage, err := publish.Begin(out)
-	if err != nil {
-		return generator.Stats{}, publish.Stats{}, nil, err
-	}
-	rel, err := filepath.Rel(cfg.Dir, contentDir)
-	if err != nil || rel == "" {
-		rel = contentDir
-	}
-	stats, warnings, err := generator.Build(ctx, generator.Options{
-		Config:      cfg,
-		Content:     os.DirFS(contentDir),
-		ContentName: filepath.ToSlash(rel) + "/",
-		Out:         stage,
-		Inject:      inject,
+	r, err := buildSite(ctx, buildOptions{cfg: cfg, contentDir: contentDir, out: out, inject: inject, wait: true})
+	return r.stats, r.pstats, r.warnings, err
+}
+
+// cacheDirName is the build cache folder beside config.toml.
+const cacheDirName = ".gazette-cache"
+
+// buildSite locks the output, skips the build when the cache shows that
+// neither the inputs nor the output changed, and otherwise builds through
+// a staging folder, swaps it in and records the new output in the cache.
+func buildSite(ctx context.Context, o buildOptions) (r buildResult, err error) {
+	start := time.Now()
+	defer func() { r.duration = time.Since(start) }()
+	var written atomic.Int64
+	stage, err := publish.Start(ctx, o.out, publish.Options{
+		Wait: o.wait, Fresh: o.force, KeepLock: true,
+		OnWrite: func() { written.Add(1) },
 	})
 	if err != nil {
-		stage.Abort()
-		return stats, publish.Stats{}, warnings, err
+		var le *publish.LockedError
+		if errors.As(err, &le) {
+			return r, err
+		}
+		return r, fmt.Errorf("preparing %s: %w", o.out, err)
 	}
-	pstats, err := stage.Commit()
-	return stats, pstats, warnings, err
+	defer stage.Close()
+
+	cacheDir := o.cfg.Path(cacheDirName)
+	key, err := inputKey(o)
+	switch {
+	case err != nil:
+		r.cacheNote = "build cache not used: " + err.Error()
+	case o.cfg.Timestamps:
+		key, r.cacheNote = "", "build cache not used: timestamps = true makes every build differ"
+	case o.force:
+		r.cacheNote = "build cache ignored (-force)"
+	}
+	total := 0
+	if key != "" && !o.force {
+		m, err := cache.Load(cacheDir, o.out)
+		switch {
+		case err == nil:
+			total = len(m.Files)
+			if ok, why := m.Fresh(key); ok {
+				if err := json.Unmarshal(m.Summary, &r.stats); err == nil {
+					stage.Abort()
+					r.cached = true
+					r.pstats.Unchanged = len(m.Files)
+					return r, nil
+				}
+				r.cacheNote = "build cache ignored: its summary does not parse"
+			} else {
+				r.cacheNote = "rebuilding: " + why
+			}
+		case !errors.Is(err, cache.ErrNone):
+			r.cacheNote = "build cache ignored: " + err.Error()
+		}
+	}
+
+	stop := startProgress(o.progress, &written, total)
+	rel, err := filepath.Rel(o.cfg.Dir, o.contentDir)
+	if err != nil || rel == "" {
+		rel = o.contentDir
+	}
+	r.stats, r.warnings, err = generator.Build(ctx, generator.Options{
+		Config:      o.cfg,
+		Content:     os.DirFS(o.contentDir),
+		ContentName: filepath.ToSlash(rel) + "/",
+		Out:         stage,
+		Inject:      o.inject,
+	})
+	stop()
+	if err != nil {
+		stage.Abort()
+		return r, err
+	}
+	// Forget the previous output before it is replaced, so a build killed
+	// from here on can never leave a manifest that vouches for it.
+	cache.Remove(cacheDir, o.out)
+	r.pstats, err = stage.Commit()
+	if err != nil {
+		return r, err
+	}
+	if key != "" {
+		if err := saveManifest(cacheDir, o.out, key, r.stats); err != nil {
+			r.cacheNote = err.Error()
+		}
+	}
+	return r, nil
+}
+
+// inputKey hashes everything a build reads: config, content, theme,
+// injected HTML and the gazette executable itself.
+func inputKey(o buildOptions) (string, error) {
+	k := cache.NewKey()
+	cfg, err := json.Marshal(o.cfg)
+	if err != nil {
+		return "", err
+	}
+	k.Add("config", cfg)
+	k.Add("inject", []byte(o.inject))
+	abs, _ := filepath.Abs(o.contentDir)
+	k.Add("content-dir", []byte(abs))
+	if err := k.AddFS("content", os.DirFS(o.contentDir)); err != nil {
+		return "", fmt.Errorf("reading content: %w", err)
+	}
+	if err := k.AddFS("theme", generator.ThemeFS(o.cfg)); err != nil {
+		return "", fmt.Errorf("reading the theme: %w", err)
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return "", err
+	}
+	if err := k.AddFile("gazette", exe); err != nil {
+		return "", err
+	}
+	return k.Sum(), nil
+}
+
+func saveManifest(cacheDir, out, key string, st generator.Stats) error {
+	files, err := cache.Scan(out)
+	if err != nil {
+		return fmt.Errorf("build cache not saved: %w", err)
+	}
+	sum, err := json.Marshal(st)
+	if err != nil {
+		return err
+	}
+	return cache.Save(cacheDir, cache.Manifest{Key: key, Out: out, Files: files, Summary: sum})
+}
+
+// startProgress prints "gazette: building… 1234/30000 files" on w every
+// quarter second once a build has run for a second, and clears the line
+// when stopped. total is the file count of the last build, or 0.
+func startProgress(w io.Writer, n *atomic.Int64, total int) (stop func()) {
+	if w == nil {
+		return func() {}
+	}
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		start := time.Now()
+		tick := time.NewTicker(250 * time.Millisecond)
+		defer tick.Stop()
+		shown := false
+		for {
+			select {
+			case <-done:
+				if shown {
+					fmt.Fprint(w, "\r\033[K")
+				}
+				return
+			case <-tick.C:
+				if time.Since(start) < time.Second {
+					continue
+				}
+				fmt.Fprint(w, progressLine(int(n.Load()), total, time.Since(start)))
+				shown = true
+			}
+		}
+	}()
+	return func() { close(done); wg.Wait() }
+}
+
+// progressLine is one state of the progress line, starting with a
+// carriage return so each overwrites the last.
+func progressLine(n, total int, elapsed time.Duration) string {
+	secs := int(elapsed.Seconds())
+	if total > 0 && n <= total {
+		return fmt.Sprintf("\r\033[Kgazette: building… %d/%d files (%d%%), %ds", n, total, n*100/total, secs)
+	}
+	return fmt.Sprintf("\r\033[Kgazette: building… %d files, %ds", n, secs)
 }
 
 // printErr prints every problem of err on its own line, prefixed gazette:.

@@ -40,6 +40,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 )
 
 // formatVersion changes whenever the manifest's meaning changes.
@@ -81,11 +82,19 @@ func (k *Key) AddFile(label, file string) error {
 	return err
 }
 
-// AddFS adds every file of fsys, in lexical order, with its name.
+// AddFS adds every file of fsys, in lexical order, with its name. Hidden
+// files and folders (.git, editor swap files) are left out, as the loader
+// leaves them out of the site.
 func (k *Key) AddFS(label string, fsys fs.FS) error {
 	return fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
+		}
+		if name != "." && strings.HasPrefix(d.Name(), ".") {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
 		}
 		if d.IsDir() {
 			fmt.Fprintf(k.h, "%q dir %q\n", label, name)

@@ -1,7 +1,7 @@
 // Package publish writes a built site into its output folder atomically,
 // one build at a time.
 //
-// Start takes a lock on the output (a file .<out>.lock beside it, held
+// Start takes a lock on the output (a file <out>.lock beside it, held
 // with flock(2), so the kernel releases it when the process dies, even by
 // SIGKILL). Files then go to a staging folder .<out>.staging-* beside the
 // output, and only a complete build is swapped in by Commit: on Linux with
@@ -105,7 +105,7 @@ func Start(ctx context.Context, dir string, opt Options) (*Staging, error) {
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return nil, err
 	}
-	lock, err := acquire(ctx, dir, filepath.Join(parent, "."+base+lockSuffix), opt.Wait)
+	lock, err := acquire(ctx, dir, filepath.Join(parent, base+lockSuffix), opt.Wait)
 	if err != nil {
 		return nil, err
 	}

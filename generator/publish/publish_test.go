@@ -69,7 +69,7 @@ func siblings(tb testing.TB, parent string) []string {
 	}
 	var out []string
 	for _, e := range es {
-		if e.Name() != "public" && e.Name() != ".public.lock" {
+		if e.Name() != "public" && e.Name() != "public.lock" {
 			out = append(out, e.Name())
 		}
 	}
