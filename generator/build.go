@@ -127,6 +127,7 @@ func Load(ctx context.Context, cfg Config, contentFS fs.FS, name string) (*Site,
 	}
 	site, ps := link(cfg, files, name)
 	problems.Add(ps...)
+	problems.Add(site.linkPlans(contentFS, name)...)
 	return site, problems
 }
 

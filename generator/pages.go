@@ -66,7 +66,8 @@ var layouts = []string{"home.html", "document.html", "issue.html", "gazette.html
 type templates map[string]*template.Template
 
 // parseTemplates parses base.html with each page layout. A layout missing
-// from the theme is an error, except search.html, which is optional.
+// from the theme is an error, except search.html, office.html and
+// plans.html, which are optional.
 func parseTemplates(theme fs.FS) (templates, error) {
 	base, err := fs.ReadFile(theme, "layouts/base.html")
 	if err != nil {
@@ -74,8 +75,10 @@ func parseTemplates(theme fs.FS) (templates, error) {
 	}
 	ts := templates{}
 	names := append([]string{}, layouts...)
-	if _, err := fs.Stat(theme, "layouts/search.html"); err == nil {
-		names = append(names, "search.html")
+	for _, opt := range []string{"search.html", "office.html", "plans.html"} {
+		if _, err := fs.Stat(theme, "layouts/"+opt); err == nil {
+			names = append(names, opt)
+		}
 	}
 	for _, name := range names {
 		src, err := fs.ReadFile(theme, "layouts/"+name)
@@ -248,6 +251,7 @@ func (s *Site) pageJobs(withSearch bool) []pageJob {
 	if withSearch {
 		add("search", s.pageFor("search", "搜索", "search/"))
 	}
+	jobs = s.planJobs(jobs)
 	p = s.pageFor("404", "页面不存在", "404.html")
 	p.Canonical = ""
 	add("404", p)

@@ -64,6 +64,7 @@ type Site struct {
 	Issuers   []*Issuer  // by document count, then name
 	Years     []*Group   // newest first
 	Kinds     []*Group   // by count, then name
+	Plans     *PlanIndex // plans, their tasks and the offices they name (plans.go)
 	byID      map[string]*Doc
 	issuerMap map[string]*Issuer
 }

@@ -1,0 +1,356 @@
+package generator
+
+// Plans: who is responsible for what. linkPlans extracts the tasks of
+// every plan (package plans), resolves the offices they name with
+// content/_offices.toml, and builds
+//
+//	/plans/                      plans with tasks, by year and jurisdiction
+//	/issuers/<hashSlug(name)>/   one page per office: tasks it leads and
+//	                             tasks it supports, by plan; an office that
+//	                             is also an issuer shares the issuer's page
+//
+// and the task table of each plan's document page (Site.Plans.TasksOf).
+
+import (
+	"errors"
+	"io/fs"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/yuin/goldmark/text"
+
+	"gazette/generator/diag"
+	"gazette/generator/plans"
+)
+
+// PlanIndex is the archive's plans and the offices they task.
+type PlanIndex struct {
+	Offices []*Office   // offices with tasks, most tasks first
+	Plans   []*PlanInfo // plans with tasks, newest first
+	Years   []PlanYear  // Plans by year (newest first), then jurisdiction
+	Tasks   int         // tasks in all plans
+
+	byURL   map[string]*Office
+	byDoc   map[*Doc]*PlanInfo
+	unknown diag.List
+}
+
+// PlanInfo is one plan and its tasks.
+type PlanInfo struct {
+	Doc          *Doc
+	Jurisdiction string
+	Tasks        []*TaskRow
+}
+
+// PlanYear is one year of the plans overview.
+type PlanYear struct {
+	Year          int // 0: undated
+	Jurisdictions []PlanJurisdiction
+}
+
+// PlanJurisdiction is the plans of one jurisdiction in a year.
+type PlanJurisdiction struct {
+	Name  string
+	Plans []*PlanInfo
+}
+
+// TaskRow is one task with its offices resolved.
+type TaskRow struct {
+	plans.Task
+	Plan                            *PlanInfo
+	Lead, Cooperating, Implementing []OfficeRef
+	URL                             string // the plan's page with the task's heading anchor
+}
+
+// OfficeRef is an office as a task names it.
+type OfficeRef struct {
+	Name    string // canonical
+	Printed string // as printed in the plan
+	URL     string // its page; "" for groups
+	Group   bool
+}
+
+// Office is one office's responsibilities.
+type Office struct {
+	Name, URL    string
+	Jurisdiction string
+	Issuer       *Issuer      // when the office also issues documents
+	Leads        []OfficePlan // plans in which it leads tasks, newest first
+	Supports     []OfficePlan // plans in which it cooperates or implements
+	NLead, NSupp int          // task counts
+	Printed      []string     // the names plans print for it
+}
+
+// OfficePlan is the tasks of one office in one plan.
+type OfficePlan struct {
+	Plan  *PlanInfo
+	Tasks []*TaskRow
+}
+
+// TasksOf returns the task table of a document (nil if it has none).
+func (pi *PlanIndex) TasksOf(d *Doc) []*TaskRow {
+	if pi == nil {
+		return nil
+	}
+	if p := pi.byDoc[d]; p != nil {
+		return p.Tasks
+	}
+	return nil
+}
+
+// OfficeAt returns the office whose page is at url, or nil.
+func (pi *PlanIndex) OfficeAt(url string) *Office {
+	if pi == nil {
+		return nil
+	}
+	return pi.byURL[url]
+}
+
+// UnknownOffices lists, as warnings at the plan's file and line, every
+// office name that content/_offices.toml does not know. gazette check
+// prints them.
+func (s *Site) UnknownOffices() diag.List {
+	if s.Plans == nil {
+		return nil
+	}
+	return append(diag.List(nil), s.Plans.unknown...)
+}
+
+// linkPlans extracts and links the tasks of every document. Problems in
+// _offices.toml and in front-matter tasks are errors; unknown office names
+// are kept for UnknownOffices.
+func (s *Site) linkPlans(contentFS fs.FS, prefix string) diag.List {
+	var ps diag.List
+	pi := &PlanIndex{byURL: map[string]*Office{}, byDoc: map[*Doc]*PlanInfo{}}
+	s.Plans = pi
+	offices := plans.NewOffices(nil)
+	if contentFS != nil {
+		data, err := fs.ReadFile(contentFS, plans.OfficesFile)
+		switch {
+		case err == nil:
+			var tps diag.List
+			offices, tps = plans.ParseOffices(prefix+plans.OfficesFile, data)
+			ps.Add(tps...)
+		case !errors.Is(err, fs.ErrNotExist):
+			ps.Errorf(prefix+plans.OfficesFile, 0, "reading the office table: %v", err)
+		}
+	}
+
+	var md *markdown
+	for _, d := range s.Docs {
+		var tasks []plans.Task
+		switch {
+		case len(d.Meta.Tasks) > 0:
+			for i, t := range d.Meta.Tasks {
+				if strings.TrimSpace(t.Text) == "" || len(t.Lead)+len(t.Cooperating)+len(t.Implementing) == 0 {
+					ps.Errorf(d.File, 0, "[[tasks]] number %d needs text and at least one of lead, cooperating, implementing", i+1)
+				}
+			}
+			if md == nil {
+				md = newMarkdown()
+			}
+			src := []byte(d.Body)
+			heads := plans.Headings(src, md.md.Parser().Parse(text.NewReader(src)))
+			tasks = plans.FromContent(d.Meta.Tasks, heads)
+		case mayHaveTasks(d.Body):
+			if md == nil {
+				md = newMarkdown()
+			}
+			src := []byte(d.Body)
+			root := md.md.Parser().Parse(text.NewReader(src))
+			tasks = plans.Extract(d.Meta.Title, src, root)
+		}
+		if len(tasks) == 0 {
+			continue
+		}
+		p := &PlanInfo{Doc: d, Jurisdiction: plans.Jurisdiction(d.Meta.Issuers)}
+		for _, t := range tasks {
+			row := &TaskRow{Task: t, Plan: p, URL: d.URL}
+			if t.Anchor != "" {
+				row.URL += "#" + t.Anchor
+			}
+			line := 0
+			if t.Line > 0 {
+				line = d.BodyLine + t.Line - 1
+			}
+			ref := func(names []string, lead bool) []OfficeRef {
+				var out []OfficeRef
+				for _, n := range names {
+					o := offices.Resolve(p.Jurisdiction, n)
+					r := OfficeRef{Name: o.Name, Printed: n, Group: o.Group}
+					if !o.Group {
+						if !o.Known {
+							pi.unknown.Warnf(d.File, line, "office %q is not in %s%s: add it under [%q], as an alias of an office or as an office of its own", n, prefix, plans.OfficesFile, p.Jurisdiction)
+						}
+						of := s.office(pi, o.Name, p.Jurisdiction)
+						r.URL = of.URL
+						if !containsString(of.Printed, n) {
+							of.Printed = append(of.Printed, n)
+						}
+						of.add(p, row, lead)
+					}
+					out = append(out, r)
+				}
+				return out
+			}
+			row.Lead = ref(t.Lead, true)
+			row.Cooperating = ref(t.Cooperating, false)
+			row.Implementing = ref(t.Implementing, false)
+			p.Tasks = append(p.Tasks, row)
+		}
+		pi.Tasks += len(p.Tasks)
+		pi.Plans = append(pi.Plans, p)
+		pi.byDoc[d] = p
+	}
+
+	sort.SliceStable(pi.Plans, func(i, j int) bool {
+		a, b := pi.Plans[i].Doc, pi.Plans[j].Doc
+		if !a.Date.Equal(b.Date.Time) {
+			return a.Date.After(b.Date.Time)
+		}
+		return a.ID < b.ID
+	})
+	for _, p := range pi.Plans {
+		y := p.Doc.Year()
+		if len(pi.Years) == 0 || pi.Years[len(pi.Years)-1].Year != y {
+			pi.Years = append(pi.Years, PlanYear{Year: y})
+		}
+		py := &pi.Years[len(pi.Years)-1]
+		k := -1
+		for i, j := range py.Jurisdictions {
+			if j.Name == p.Jurisdiction {
+				k = i
+			}
+		}
+		if k < 0 {
+			py.Jurisdictions = append(py.Jurisdictions, PlanJurisdiction{Name: p.Jurisdiction})
+			k = len(py.Jurisdictions) - 1
+		}
+		py.Jurisdictions[k].Plans = append(py.Jurisdictions[k].Plans, p)
+	}
+	for _, py := range pi.Years {
+		sort.SliceStable(py.Jurisdictions, func(i, j int) bool { return py.Jurisdictions[i].Name < py.Jurisdictions[j].Name })
+	}
+	rank := map[*PlanInfo]int{}
+	for i, p := range pi.Plans {
+		rank[p] = i
+	}
+	for _, of := range pi.Offices {
+		for _, l := range [][]OfficePlan{of.Leads, of.Supports} {
+			sort.SliceStable(l, func(i, j int) bool { return rank[l[i].Plan] < rank[l[j].Plan] })
+		}
+	}
+	sort.SliceStable(pi.Offices, func(i, j int) bool {
+		a, b := pi.Offices[i], pi.Offices[j]
+		if a.NLead+a.NSupp != b.NLead+b.NSupp {
+			return a.NLead+a.NSupp > b.NLead+b.NSupp
+		}
+		return a.Name < b.Name
+	})
+	pi.unknown.Sort()
+	return ps
+}
+
+// office returns the office named name, making it on first use. Its URL is
+// the issuer URL scheme, so an office that issues documents has one page.
+func (s *Site) office(pi *PlanIndex, name, jur string) *Office {
+	url := "issuers/" + hashSlug(name) + "/"
+	if of := pi.byURL[url]; of != nil {
+		return of
+	}
+	of := &Office{Name: name, URL: url, Jurisdiction: jur, Issuer: s.issuerMap[name]}
+	pi.byURL[url] = of
+	pi.Offices = append(pi.Offices, of)
+	return of
+}
+
+// add records a task of the office, once per task and role.
+func (of *Office) add(p *PlanInfo, t *TaskRow, lead bool) {
+	list := &of.Supports
+	if lead {
+		list = &of.Leads
+	}
+	for i := range *list {
+		op := &(*list)[i]
+		if op.Plan == p {
+			if len(op.Tasks) > 0 && op.Tasks[len(op.Tasks)-1] == t {
+				return // named twice in one block
+			}
+			op.Tasks = append(op.Tasks, t)
+			of.count(lead)
+			return
+		}
+	}
+	*list = append(*list, OfficePlan{Plan: p, Tasks: []*TaskRow{t}})
+	of.count(lead)
+}
+
+func (of *Office) count(lead bool) {
+	if lead {
+		of.NLead++
+	} else {
+		of.NSupp++
+	}
+}
+
+// Title is the office page's heading.
+func (of *Office) Title() string { return of.Name }
+
+// mayHaveTasks is a quick test before parsing a body for tasks.
+func mayHaveTasks(body string) bool {
+	for _, l := range []string{"牵头", "责任单位", "责任部门", "配合单位", "实施单位", "实施主体"} {
+		if strings.Contains(body, l) {
+			return true
+		}
+	}
+	return false
+}
+
+func containsString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// planJobs adds the plans overview and the office pages to jobs. An
+// office that is also an issuer takes over the issuer's listing page (same
+// URL), which keeps its documents in p.List.
+func (s *Site) planJobs(jobs []pageJob) []pageJob {
+	pi := s.Plans
+	if pi == nil || len(pi.Plans) == 0 {
+		return jobs
+	}
+	at := map[string]int{}
+	for i, j := range jobs {
+		at[j.page.URL] = i
+	}
+	for _, of := range pi.Offices {
+		if i, ok := at[of.URL]; ok {
+			jobs[i].kind = "office"
+			jobs[i].page.Kind = "office"
+			continue
+		}
+		p := s.pageFor("office", of.Name, of.URL)
+		p.Crumbs = []Crumb{{"规划计划", "plans/"}}
+		jobs = append(jobs, pageJob{"office", p})
+	}
+	jobs = append(jobs, pageJob{"plans", s.pageFor("plans", "规划计划与责任分工", "plans/")})
+	return jobs
+}
+
+// YearLabel is "2023年", or "未注明日期".
+func (py PlanYear) YearLabel() string {
+	if py.Year == 0 {
+		return "未注明日期"
+	}
+	return strconv.Itoa(py.Year) + "年"
+}
+
+// Leading is a short count line for listings: "牵头 12 · 配合 30".
+func (of *Office) Leading() string {
+	return "牵头 " + strconv.Itoa(of.NLead) + " · 配合 " + strconv.Itoa(of.NSupp)
+}

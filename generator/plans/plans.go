@@ -1,0 +1,633 @@
+// Package plans finds who is responsible for what in plan documents
+// (实施方案, 工作方案, 任务清单, 规划): each task's text, its lead,
+// cooperating and implementing units, deadline and amount, and the heading
+// it sits under; and it resolves the office names it finds to one canonical
+// name per office within a jurisdiction (see Offices).
+//
+// # Tasks in imported text
+//
+// Extract reads the Markdown body as the importer writes it, which keeps the
+// text as printed. It recognises responsibility markers, a label and a
+// colon (full or half width, optionally in **bold**):
+//
+//	牵头单位 牵头部门                    lead
+//	配合单位 配合部门 协办单位            cooperating
+//	实施单位 实施主体 责任主体            implementing
+//	责任单位 责任部门                    lead, or cooperating when the same
+//	                                     block also names a 牵头单位
+//	完成时限 完成时间 时间                deadline
+//	…责任领导 部门牵头领导 责任人 技术指导 形式
+//	                                     read and skipped (persons, not offices)
+//
+// in three layouts:
+//
+//   - a labelled block: one or more paragraphs that start with a label,
+//     labels possibly glued together on one line
+//     (牵头单位:市教育局配合单位:市财政局 市发展改革委). The block belongs to
+//     the paragraph before it, or to the heading when it follows the heading
+//     directly; under a heading such as 责任主体 the task is the plan itself
+//     (its title), with the deadline of its 完成时限 section and the first
+//     amount of its 资金安排 section.
+//   - an inline block at the end of a paragraph, in parentheses:
+//     …减损。（牵头单位：农业农村局，配合单位：发改局、财政局）. The task is
+//     the paragraph's text without the block.
+//   - a paragraph that holds only a parenthesised block, standing for the
+//     paragraph before it.
+//
+// A paragraph that continues a sentence broken by a page (it does not start
+// with a number and the paragraph before it does not end a sentence) is
+// joined to the paragraph before it. Units are split at 、，, ; and spaces
+// outside brackets. A deadline not given by a label is taken from the task
+// text (11月底前, 8月15日前, 2023年10月底前); an amount is the first
+// 万元/亿元 figure of the task, with the words that introduce it
+// (统筹安排资金10040万元).
+//
+// # Tasks written by hand
+//
+// A hand-written plan lists its tasks in the front matter instead; when a
+// document has [[tasks]], they are used as they are and its body is not
+// searched for markers:
+//
+//	[[tasks]]
+//	text = "推进农业生产节约用种"
+//	heading = "（一）抓好农业生产环节节约减损"   # links the task to that heading
+//	lead = ["农业农村局"]
+//	cooperating = ["发改局", "科技局"]
+//	implementing = ["各乡（镇）人民政府"]
+//	deadline = "2023年11月底前"
+//	amount = "统筹安排资金10040万元"
+//
+// Only text and one of lead, cooperating or implementing are needed. Names
+// are written as the plan prints them; Offices resolves them.
+package plans
+
+import (
+	"bytes"
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/yuin/goldmark/ast"
+
+	"gazette/generator/content"
+)
+
+// Task is one assignment of work found in a plan.
+type Task struct {
+	Text    string // the task as printed, without its marker block
+	Heading string // text of the heading it sits under
+	Anchor  string // id of that heading (s1, s2 … in document order), or ""
+	Line    int    // 1-based line of the marker block in the Markdown body (0: front matter)
+
+	Lead, Cooperating, Implementing []string // unit names as printed
+	Deadline, Amount                string
+}
+
+// Short is the task's title: the text up to its first full stop, without a
+// leading number, at most 60 characters.
+func (t Task) Short() string {
+	s := strings.TrimSpace(listMarker.ReplaceAllString(cleanText(t.Text), ""))
+	if i := strings.IndexAny(s, "。；;"); i > 0 {
+		s = s[:i]
+	}
+	if utf8.RuneCountInString(s) > 60 {
+		r := []rune(s)
+		s = string(r[:58]) + "…"
+	}
+	return s
+}
+
+// FromContent converts the front-matter tasks of a hand-written plan,
+// linking each to the heading it names (headings: the plan's outline as
+// text and id pairs, in document order).
+func FromContent(ts []content.Task, headings [][2]string) []Task {
+	out := make([]Task, 0, len(ts))
+	for _, ct := range ts {
+		t := Task{Text: ct.Text, Heading: ct.Heading, Lead: ct.Lead, Cooperating: ct.Cooperating,
+			Implementing: ct.Implementing, Deadline: ct.Deadline, Amount: ct.Amount}
+		if t.Heading != "" {
+			for _, h := range headings {
+				if squash(h[0]) == squash(t.Heading) {
+					t.Anchor = h[1]
+					break
+				}
+			}
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// Headings lists the headings of a body as (text, id) pairs, ids s1, s2 …
+// as the renderer gives them.
+func Headings(src []byte, root ast.Node) [][2]string {
+	var out [][2]string
+	for _, b := range blocksOf(src, root) {
+		if b.heading {
+			out = append(out, [2]string{b.text, b.anchor})
+		}
+	}
+	return out
+}
+
+// role is what a label says about the names after it.
+type role int
+
+const (
+	roleSkip role = iota
+	roleLead
+	roleCoop
+	roleImpl
+	roleResp // lead unless the block names a lead
+	roleDeadline
+)
+
+// labels are matched leftmost first, longer forms before the shorter ones
+// they contain.
+var labelRoles = map[string]role{
+	"牵头单位": roleLead, "牵头部门": roleLead,
+	"配合单位": roleCoop, "配合部门": roleCoop, "协办单位": roleCoop,
+	"实施单位": roleImpl, "实施主体": roleImpl, "责任主体": roleImpl,
+	"责任单位": roleResp, "责任部门": roleResp,
+	"完成时限": roleDeadline, "完成时间": roleDeadline, "时间": roleDeadline,
+	"市级责任领导": roleSkip, "部门责任领导": roleSkip, "部门牵头领导": roleSkip, "市总工会责任领导": roleSkip, "包抓领导": roleSkip,
+	"责任领导": roleSkip, "责任人": roleSkip, "技术指导": roleSkip, "形式": roleSkip,
+}
+
+var (
+	labelRe = regexp.MustCompile(`(?:\*\*)?(市总工会责任领导|包抓领导|市级责任领导|部门责任领导|部门牵头领导|责任领导|牵头单位|牵头部门|配合单位|配合部门|协办单位|实施单位|实施主体|责任主体|责任单位|责任部门|完成时限|完成时间|时间|责任人|技术指导|形式)(?:\*\*)?\s*[：:](?:\*\*)?`)
+	// unitLabel starts a marker block inside a paragraph.
+	inlineRe   = regexp.MustCompile(`[（(]\s*(?:\*\*)?(牵头单位|牵头部门|配合单位|配合部门|责任单位|责任部门|实施单位|实施主体)(?:\*\*)?\s*[：:]`)
+	listMarker = regexp.MustCompile(`^\s*(?:[0-9０-９]+\s*[.．、]|[（(][一二三四五六七八九十0-9]+[）)]|[一二三四五六七八九十]+、)\s*`)
+	deadlineRe = regexp.MustCompile(`(?:\d{4}\s*年\s*)?\d{1,2}\s*月(?:\s*\d{1,2}\s*日|底|末|上旬|中旬|下旬|初)?(?:之)?前`)
+	amountRe   = regexp.MustCompile(`[0-9]+(?:\.[0-9]+)?\s*(?:万元|亿元)`)
+	// planHeadings name a section whose block is about the whole plan.
+	planHeadingRe  = regexp.MustCompile(`责任主体|责任分工|职责分工|责任单位|组织实施`)
+	limitHeadingRe = regexp.MustCompile(`完成时限|完成时间`)
+	fundHeadingRe  = regexp.MustCompile(`资金安排|资金筹措|资金来源|资金保障`)
+)
+
+// block is one paragraph or heading of the body, as plain text.
+type block struct {
+	heading bool
+	text    string
+	line    int
+	anchor  string
+	head    string // the heading this block sits under
+}
+
+// Extract finds the tasks of a plan in its Markdown body src, parsed into
+// root by the site's goldmark parser. title is the plan's title, used as
+// the task of a block that assigns the whole plan.
+func Extract(title string, src []byte, root ast.Node) []Task {
+	blocks := blocksOf(src, root)
+	var (
+		tasks    []Task
+		cur      *Task
+		curRoles map[role]bool
+		curWide  bool
+		lastRole role
+		lastText = -1 // index of the last prose paragraph or heading
+		planWide []int
+		used     = make([]bool, len(blocks)) // paragraphs that are markers or task texts
+	)
+	flush := func() {
+		if cur != nil && (len(cur.Lead) > 0 || len(cur.Cooperating) > 0 || len(cur.Implementing) > 0) {
+			if curWide {
+				planWide = append(planWide, len(tasks))
+			}
+			tasks = append(tasks, *cur)
+		}
+		cur, curRoles, curWide = nil, nil, false
+	}
+	start := func(b block) {
+		cur = &Task{Heading: b.head, Anchor: b.anchor, Line: b.line}
+		curRoles = map[role]bool{}
+	}
+	for i := 0; i < len(blocks); i++ {
+		b := blocks[i]
+		if b.heading {
+			flush()
+			lastText = i
+			continue
+		}
+		body := stripEmphasisParen(b.text)
+		if loc := labelRe.FindStringIndex(body); loc != nil && loc[0] == 0 {
+			// A labelled paragraph: a new block, or more of the current one.
+			pairs := labelled(body)
+			if cur != nil {
+				for _, p := range pairs {
+					if p.role != roleSkip && p.role != roleDeadline && curRoles[p.role] {
+						flush() // the same role again: a second block
+						break
+					}
+				}
+			}
+			if cur == nil {
+				start(b)
+				switch {
+				case lastText < 0:
+					cur.Text, curWide = title, true
+				case planHeadingRe.MatchString(blocks[lastText].text) && utf8.RuneCountInString(blocks[lastText].text) <= 12:
+					// 四、责任主体: the block assigns the whole plan.
+					cur.Text, curWide = title, true
+					used[lastText] = true
+				case blocks[lastText].heading:
+					cur.Text = blocks[lastText].text
+				default:
+					cur.Text = joined(blocks, lastText, used)
+				}
+			}
+			apply(cur, curRoles, pairs)
+			lastRole = pairs[len(pairs)-1].role
+			used[i] = true
+			continue
+		}
+		if cur != nil && lastRole == roleSkip && utf8.RuneCountInString(b.text) <= 40 && !strings.Contains(b.text, "。") {
+			// More names of leaders listed under 责任领导.
+			used[i] = true
+			continue
+		}
+		if loc := inlineAt(b.text); loc >= 0 {
+			flush()
+			text, marker := b.text[:loc], b.text[loc:]
+			marker = strings.TrimLeft(strings.TrimSpace(marker), "（(")
+			if j := closingParen(marker); j >= 0 {
+				text += marker[j:]
+				marker = marker[:j]
+			}
+			text = strings.TrimSpace(strings.Trim(strings.TrimSpace(text), "）)"))
+			used[i] = true
+			switch {
+			case text == "" && lastText >= 0:
+				text = joined(blocks, lastText, used)
+			case lastText >= 0 && !blocks[lastText].heading && !used[lastText] && (continues(blocks[lastText].text, text) || !listMarker.MatchString(text) && listMarker.MatchString(blocks[lastText].text)):
+				text = joined(blocks, lastText, used) + text
+			}
+			start(b)
+			cur.Text = text
+			apply(cur, curRoles, labelled(stripEmphasisParen(marker)))
+			flush()
+			lastText = -1
+			continue
+		}
+		flush()
+		lastText = i
+	}
+	flush()
+
+	for i := range tasks {
+		t := &tasks[i]
+		t.Text = cleanText(t.Text)
+		if t.Deadline == "" {
+			if m := deadlineRe.FindString(t.Text); m != "" {
+				t.Deadline = m
+			}
+		}
+		if t.Amount == "" {
+			t.Amount = amountIn(t.Text)
+		}
+	}
+	// Tasks that stand for the whole plan take the plan's deadline and funds.
+	if len(planWide) > 0 {
+		limit, funds := sectionText(blocks, limitHeadingRe), sectionText(blocks, fundHeadingRe)
+		for _, i := range planWide {
+			t := &tasks[i]
+			if t.Deadline == "" && limit != "" {
+				t.Deadline = strings.TrimRight(firstSentence(limit), "。.")
+			}
+			if t.Amount == "" {
+				t.Amount = amountIn(funds)
+			}
+		}
+	}
+	return tasks
+}
+
+// joined is the text of paragraph i, with the paragraphs before it that
+// it continues across page breaks; it marks them used.
+func joined(blocks []block, i int, used []bool) string {
+	text := blocks[i].text
+	used[i] = true
+	for j := i - 1; j >= 0 && !blocks[j].heading && !used[j] && continues(blocks[j].text, text); j-- {
+		text = blocks[j].text + text
+		used[j] = true
+	}
+	return text
+}
+
+// inlineAt is the byte offset of a marker block inside a paragraph: a
+// bracketed one (（牵头单位：…）) or one after a full stop
+// (…转变。牵头单位：科技局，配合单位：…), or -1.
+func inlineAt(s string) int {
+	if loc := inlineRe.FindStringIndex(s); loc != nil {
+		return loc[0]
+	}
+	for _, loc := range labelRe.FindAllStringSubmatchIndex(s, -1) {
+		if labelRoles[s[loc[2]:loc[3]]] == roleDeadline || labelRoles[s[loc[2]:loc[3]]] == roleSkip {
+			continue
+		}
+		if before := strings.TrimRight(s[:loc[0]], " "); strings.HasSuffix(before, "。") || strings.HasSuffix(before, "；") {
+			return loc[0]
+		}
+	}
+	return -1
+}
+
+// pair is one label and its value.
+type pair struct {
+	role  role
+	value string
+}
+
+// labelled splits "牵头单位:X配合单位:Y" into its labels and values.
+func labelled(s string) []pair {
+	locs := labelRe.FindAllStringSubmatchIndex(s, -1)
+	var out []pair
+	for k, loc := range locs {
+		end := len(s)
+		if k+1 < len(locs) {
+			end = locs[k+1][0]
+		}
+		out = append(out, pair{labelRoles[s[loc[2]:loc[3]]], strings.TrimSpace(s[loc[1]:end])})
+	}
+	return out
+}
+
+// apply records the pairs of a block on t.
+func apply(t *Task, seen map[role]bool, pairs []pair) {
+	hasLead := seen[roleLead]
+	for _, p := range pairs {
+		if p.role == roleLead {
+			hasLead = true
+		}
+	}
+	for _, p := range pairs {
+		seen[p.role] = true
+		switch p.role {
+		case roleLead:
+			t.Lead = append(t.Lead, splitUnits(p.value)...)
+		case roleCoop:
+			t.Cooperating = append(t.Cooperating, splitUnits(p.value)...)
+		case roleImpl:
+			t.Implementing = append(t.Implementing, splitUnits(p.value)...)
+		case roleResp:
+			if hasLead {
+				t.Cooperating = append(t.Cooperating, splitUnits(p.value)...)
+			} else {
+				t.Lead = append(t.Lead, splitUnits(p.value)...)
+				seen[roleLead] = true
+			}
+		case roleDeadline:
+			if t.Deadline == "" {
+				t.Deadline = strings.TrimRight(strings.TrimSpace(p.value), "。.；;，,")
+			}
+		}
+	}
+}
+
+// splitUnits splits a list of units at separators outside brackets.
+func splitUnits(s string) []string {
+	var out []string
+	var b strings.Builder
+	depth := 0
+	emit := func() {
+		u := strings.TrimSpace(b.String())
+		b.Reset()
+		u = strings.Trim(u, "*。.；;：:")
+		if i := strings.Index(u, "等"); i > 0 && (strings.Contains(u[i:], "相关") || strings.Contains(u[i:], "有关")) {
+			u = u[:i] // 市地震局等相关部门单位
+		}
+		u = strings.TrimSuffix(u, "等")
+		u = strings.TrimSpace(u)
+		if u != "" {
+			out = append(out, u)
+		}
+	}
+	s = strings.ReplaceAll(s, "及各", "、各")
+	for _, r := range s {
+		switch {
+		case strings.ContainsRune("（(〔[【", r):
+			depth++
+		case strings.ContainsRune("）)〕]】", r):
+			if depth > 0 {
+				depth--
+			}
+		case depth == 0 && (strings.ContainsRune("、，,；;。", r) || unicode.IsSpace(r)):
+			emit()
+			continue
+		}
+		b.WriteRune(r)
+	}
+	emit()
+	return out
+}
+
+// closingParen is the byte offset of the bracket closing a marker that
+// starts after "（", or -1.
+func closingParen(s string) int {
+	depth := 0
+	for i, r := range s {
+		switch r {
+		case '（', '(', '〔':
+			depth++
+		case '）', ')', '〕':
+			if depth == 0 {
+				return i
+			}
+			depth--
+		}
+	}
+	return -1
+}
+
+// stripEmphasisParen removes leading brackets and bold markers and a
+// trailing closing bracket, so "（**牵头单位：**X）" reads "牵头单位：X".
+func stripEmphasisParen(s string) string {
+	s = strings.TrimSpace(s)
+	s = strings.TrimLeft(s, "（(* ")
+	if strings.HasSuffix(s, "）") || strings.HasSuffix(s, ")") {
+		if closingParen(s) == len(s)-len(lastRune(s)) {
+			s = s[:len(s)-len(lastRune(s))]
+		}
+	}
+	return strings.ReplaceAll(s, "**", "")
+}
+
+func lastRune(s string) string {
+	_, n := utf8.DecodeLastRuneInString(s)
+	return s[len(s)-n:]
+}
+
+// continues reports whether next continues prev across a page break: prev
+// does not end a sentence and next does not start with a number.
+func continues(prev, next string) bool {
+	prev = strings.TrimSpace(prev)
+	if prev == "" || listMarker.MatchString(next) {
+		return false
+	}
+	return !strings.ContainsAny(lastRune(prev), "。；：！？”）)!?;:")
+}
+
+// cleanText trims a task text and removes bold markers.
+func cleanText(s string) string {
+	s = strings.ReplaceAll(s, "**", "")
+	s = escaped.ReplaceAllString(s, "$1")
+	return strings.TrimSpace(s)
+}
+
+// escaped is a Markdown backslash escape the text kept (1\. 推进…).
+var escaped = regexp.MustCompile(`\\([!-/:-@\[-` + "`" + `{-~])`)
+
+// amountIn is the first amount in s with the words that introduce it,
+// back to the previous punctuation: 统筹安排资金10040万元.
+func amountIn(s string) string {
+	loc := amountRe.FindStringIndex(s)
+	if loc == nil {
+		return ""
+	}
+	start := strings.LastIndexAny(s[:loc[0]], "，,。；;：:（(、")
+	if start < 0 {
+		start = 0
+	} else {
+		_, n := utf8.DecodeRuneInString(s[start:])
+		start += n
+	}
+	if utf8.RuneCountInString(s[start:loc[0]]) > 16 {
+		r := []rune(s[start:loc[0]])
+		return string(r[len(r)-16:]) + s[loc[0]:loc[1]]
+	}
+	return strings.TrimSpace(s[start:loc[1]])
+}
+
+// sectionText is the text of the paragraphs under the first heading that
+// matches re, up to the next heading.
+func sectionText(blocks []block, re *regexp.Regexp) string {
+	var b strings.Builder
+	in := false
+	for _, bl := range blocks {
+		if bl.heading {
+			if in {
+				break
+			}
+			in = re.MatchString(bl.text)
+			continue
+		}
+		if in {
+			b.WriteString(bl.text)
+		}
+	}
+	return b.String()
+}
+
+func firstSentence(s string) string {
+	if i := strings.Index(s, "。"); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// squash removes spaces, for comparing headings.
+func squash(s string) string {
+	return strings.Join(strings.Fields(s), "")
+}
+
+// blocksOf flattens the document into headings and paragraphs, numbering
+// headings s1, s2 … in the order the renderer does (every heading, in
+// document order). Tables and code are skipped.
+func blocksOf(src []byte, root ast.Node) []block {
+	var out []block
+	n := 0
+	head, anchor := "", ""
+	_ = ast.Walk(root, func(node ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch node.(type) {
+		case *ast.Heading:
+			n++
+			anchor = "s" + itoa(n)
+			head = plainText(node, src)
+			out = append(out, block{heading: true, text: head, line: lineOf(node, src), anchor: anchor, head: head})
+			return ast.WalkSkipChildren, nil
+		case *ast.Paragraph, *ast.TextBlock:
+			t := strings.TrimSpace(plainText(node, src))
+			if t != "" {
+				out = append(out, block{text: t, line: lineOf(node, src), anchor: anchor, head: head})
+			}
+			return ast.WalkSkipChildren, nil
+		case *ast.FencedCodeBlock, *ast.CodeBlock, *ast.HTMLBlock:
+			return ast.WalkSkipChildren, nil
+		}
+		if node.Kind().String() == "Table" {
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	return out
+}
+
+// plainText is the text of a block, soft line breaks joined without a
+// space between two Chinese characters.
+func plainText(n ast.Node, src []byte) string {
+	var b strings.Builder
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch t := c.(type) {
+		case *ast.Text:
+			b.Write(t.Segment.Value(src))
+			if t.SoftLineBreak() || t.HardLineBreak() {
+				b.WriteString("\n")
+			}
+		case *ast.String:
+			b.Write(t.Value)
+		}
+		return ast.WalkContinue, nil
+	})
+	return joinLines(b.String())
+}
+
+// joinLines removes line breaks, keeping a space only between two
+// characters that are not Chinese.
+func joinLines(s string) string {
+	if !strings.Contains(s, "\n") {
+		return s
+	}
+	parts := strings.Split(s, "\n")
+	var b strings.Builder
+	for i, p := range parts {
+		p = strings.TrimSpace(p)
+		if i > 0 && b.Len() > 0 && p != "" {
+			prev, _ := utf8.DecodeLastRuneInString(b.String())
+			next, _ := utf8.DecodeRuneInString(p)
+			if prev < utf8.RuneSelf && next < utf8.RuneSelf {
+				b.WriteByte(' ')
+			}
+		}
+		b.WriteString(p)
+	}
+	return b.String()
+}
+
+// lineOf is the 1-based body line a block starts on.
+func lineOf(n ast.Node, src []byte) int {
+	lines := n.Lines()
+	if lines == nil || lines.Len() == 0 {
+		return 0
+	}
+	off := lines.At(0).Start
+	if off > len(src) {
+		off = len(src)
+	}
+	return 1 + bytes.Count(src[:off], []byte("\n"))
+}
+
+func itoa(n int) string {
+	if n < 10 {
+		return string(rune('0' + n))
+	}
+	return itoa(n/10) + string(rune('0'+n%10))
+}
