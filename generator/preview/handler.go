@@ -59,9 +59,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
+	// Clean the path first: ".." and "//" could never leave the file
+	// map, but the cleaned path finds the file a browser meant.
 	p := r.URL.Path
 	if p == "" || p[0] != '/' {
 		p = "/" + p
+	}
+	if c := path.Clean(p); c != "/" && strings.HasSuffix(p, "/") {
+		p = c + "/"
+	} else {
+		p = c
 	}
 	if !strings.HasPrefix(p, st.base) {
 		if p == "/" || p+"/" == st.base {
@@ -76,22 +83,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.events(w, r)
 		return
 	}
-	// Clean the path: ".." and "//" never leave the map, but a cleaned
-	// path finds the file a browser meant.
-	clean := strings.TrimPrefix(path.Clean("/"+rel), "/")
-	if clean == "." {
-		clean = ""
-	}
-	name := clean
-	if strings.HasSuffix(rel, "/") || clean == "" {
-		name = path.Join(clean, "index.html")
+	name := rel
+	if rel == "" || strings.HasSuffix(rel, "/") {
+		name = rel + "index.html"
 	}
 	if data, ok := st.files[name]; ok {
 		s.serveFile(w, r, st, name, data, http.StatusOK)
 		return
 	}
-	if _, ok := st.files[path.Join(clean, "index.html")]; ok && !strings.HasSuffix(rel, "/") {
-		target := st.base + clean + "/"
+	if _, ok := st.files[rel+"/index.html"]; ok && !strings.HasSuffix(name, "index.html") {
+		target := st.base + rel + "/"
 		if r.URL.RawQuery != "" {
 			target += "?" + r.URL.RawQuery
 		}
