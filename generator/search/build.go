@@ -64,6 +64,12 @@ const (
 // such as "search/manifest.json" (see the package comment for the format).
 // The order of docs does not matter.
 func Build(docs []Doc, write func(name string, data []byte) error) (Stats, error) {
+	return build(docs, write, runtime.GOMAXPROCS(0))
+}
+
+// build is Build on at most the given number of goroutines; the output does
+// not depend on it.
+func build(docs []Doc, write func(name string, data []byte) error, workers int) (Stats, error) {
 	var st Stats
 	order := make([]*Doc, len(docs))
 	for i := range docs {
@@ -84,7 +90,7 @@ func Build(docs []Doc, write func(name string, data []byte) error) (Stats, error
 	}
 
 	// Text terms, in parallel over contiguous ranges of documents.
-	workers := min(runtime.GOMAXPROCS(0), max(1, len(order)/64))
+	workers = max(1, min(workers, len(order)/64))
 	parts := make([]*indexer, workers)
 	var wg sync.WaitGroup
 	for w := range workers {

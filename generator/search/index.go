@@ -25,8 +25,9 @@ func keyText(k uint64) string {
 // posting accumulates one term's postings within one indexer.
 type posting struct {
 	first, last int32 // first and last document appended; last -1: none
-	n           int32 // postings appended
-	enc         []byte
+	// enc holds (gap, weight) pairs, the first gap counted from -1
+	n   int32 // postings appended
+	enc []byte
 }
 
 // slot is a hash table entry, holding the counts for the current document
@@ -173,10 +174,10 @@ func (ix *indexer) add(doc int32, d *Doc) {
 			s = &ix.uni[-t-1]
 		}
 		p := &ix.posts[s.post]
+		// the first gap counts from -1, as if this part stood alone
+		p.enc = appendNum(p.enc, uint32(doc-p.last-1))
 		if p.last < 0 {
 			p.first = doc
-		} else {
-			p.enc = appendNum(p.enc, uint32(doc-p.last-1))
 		}
 		var v uint32
 		if int(s.tf) < len(ix.levels) {
@@ -237,16 +238,38 @@ func mergeTerms(parts []*indexer) []term {
 		var enc []byte
 		n := 0
 		prev := int32(-1)
-		for _, r := range refs {
+		for i, r := range refs {
 			p := &parts[r.part].posts[r.post]
-			enc = appendNum(enc, uint32(p.first-prev-1))
-			enc = append(enc, p.enc...)
+			switch {
+			case len(refs) == 1:
+				enc = p.enc // the common case: no copy
+			case i == 0:
+				enc = make([]byte, 0, len(p.enc)+len(parts[refs[1].part].posts[refs[1].post].enc))
+				enc = append(enc, p.enc...)
+			default:
+				// replace the part's first gap (from -1) by the gap from
+				// the previous part's last document
+				enc = appendNum(enc, uint32(p.first-prev-1))
+				enc = append(enc, p.enc[numLen(uint32(p.first)):]...)
+			}
+			if len(refs) > 1 {
+				p.enc = nil
+			}
 			prev = p.last
 			n += int(p.n)
 		}
 		terms = append(terms, term{text: keyText(k), enc: enc, n: n})
 	}
 	return terms
+}
+
+// numLen is the length of appendNum's encoding of n.
+func numLen(n uint32) int {
+	l := 1
+	for ; n >= 32; n >>= 5 {
+		l++
+	}
+	return l
 }
 
 // docNumberKeys returns the normalized #n: keys of a document's 文号: each

@@ -233,6 +233,18 @@ func TestBuildDeterministic(t *testing.T) {
 		}
 	}
 
+	for _, workers := range []int{1, 3} {
+		var w memFS
+		if _, err := build(docs, w.write, workers); err != nil {
+			t.Fatal(err)
+		}
+		for name, data := range a.files {
+			if !bytes.Equal(w.files[name], data) {
+				t.Errorf("%s differs when built on %d goroutines", name, workers)
+			}
+		}
+	}
+
 	var c memFS
 	more := append(slices.Clone(docs), Doc{ID: "z/new", URL: "z/new/", Title: "新增文件", Date: "2099-01-01", Body: "新增"})
 	if _, err := Build(more, c.write); err != nil {
