@@ -334,10 +334,11 @@ func attachments(body, rest []line) []content.Attachment {
 		later.WriteString(squash(l.s))
 		later.WriteByte('\n')
 	}
+	laterText := simplified(later.String())
 	var out []content.Attachment
 	for _, t := range titles {
 		a := content.Attachment{Title: canonical(omittedRe.ReplaceAllString(t, ""))}
-		if omittedRe.MatchString(t) || !strings.Contains(later.String(), squash(a.Title)) {
+		if omittedRe.MatchString(t) || !strings.Contains(laterText, squash(a.Title)) {
 			no := false
 			a.Included = &no
 			if omittedRe.MatchString(t) {
@@ -358,7 +359,7 @@ func isPlanTitle(s string) bool {
 	}
 	s = simplified(s)
 	return planTitleRe.MatchString(s) && runeLen(s) <= 60 && !endsSentence(strings.TrimRight(s, ")）")) &&
-		!itemStart.MatchString(s) && !strings.ContainsAny(s, "《》:：，,。") && !attachRe.MatchString(s)
+		!itemStart.MatchString(s) && !strings.ContainsAny(s, "《》:：，,。、；;") && !attachRe.MatchString(s)
 }
 
 // issuesPlans reports whether a notice's title issues plans (印发 …
@@ -380,30 +381,56 @@ func issuesPlans(title string) (plans, single bool) {
 	return strings.HasSuffix(k, "方案") || k == "规划" || strings.HasSuffix(k, "计划") || strings.HasSuffix(k, "清单") || k == "纲要", single
 }
 
+// planTitleAt reports whether line nb[x] ends a plan title. A wrap may
+// leave the title's last characters (案) alone on a line.
+func planTitleAt(ls []line, nb []int, x int) bool {
+	s := ls[nb[x]].trim()
+	if isPlanTitle(s) {
+		return true
+	}
+	if x == 0 || runeLen(s) > 3 || nb[x]-nb[x-1] != 1 {
+		return false
+	}
+	return isPlanTitle(ls[nb[x-1]].trim() + s)
+}
+
+// titleBlock extends the plan title ending at nb[x] upwards over short
+// lines without punctuation (a title wraps over up to four lines). It
+// reports false when the block continues a paragraph: a title follows a
+// blank line, a finished sentence, a table or a heading.
+func titleBlock(ls []line, nb []int, x int, perLine bool) (int, bool) {
+	s := x
+	for s > 0 && x-s < 3 {
+		prev := ls[nb[s-1]].trim()
+		if endsSentence(prev) || itemStart.MatchString(prev) || runeLen(prev) > 40 || isTableLine(ls[nb[s-1]].s) ||
+			nb[s]-nb[s-1] > 2 || strings.ContainsAny(prev, "，,。；;：:《》") || attachRe.MatchString(prev) {
+			break
+		}
+		s--
+	}
+	if s == 0 || nb[s]-nb[s-1] > 1 || perLine {
+		return s, true
+	}
+	prev := ls[nb[s-1]]
+	return s, endsSentence(prev.trim()) || isTableLine(prev.s) || rank(prev.trim()) >= 0
+}
+
 // splitPlans cuts the embedded text of a notice into plans. Each plan
 // starts at its title, which may span up to four lines; the first plan
-// starts at the first line.
-func splitPlans(ls []line, single bool) [][]line {
+// starts at the first line. A notice that names one plan in 《》 is not
+// cut further.
+func splitPlans(ls []line, single, perLine bool) [][]line {
 	nb := nonBlank(ls)
 	if len(nb) == 0 {
 		return nil
 	}
 	starts := []int{}
-	for x, j := range nb {
-		if !isPlanTitle(ls[j].trim()) {
+	for x := range nb {
+		if !planTitleAt(ls, nb, x) {
 			continue
 		}
-		// Extend the title upwards over short lines that do not end a
-		// sentence.
-		s := x
-		for s > 0 && x-s < 3 {
-			prev := ls[nb[s-1]].trim()
-			if endsSentence(prev) || itemStart.MatchString(prev) || runeLen(prev) > 40 || isTableLine(ls[nb[s-1]].s) || nb[s]-nb[s-1] > 2 {
-				break
-			}
-			s--
-		}
-		if len(starts) > 0 && nb[s] <= starts[len(starts)-1] {
+		s, ok := titleBlock(ls, nb, x, perLine)
+		if !ok || len(starts) > 0 && nb[s] <= starts[len(starts)-1] {
 			continue
 		}
 		if len(starts) == 0 {
@@ -434,20 +461,13 @@ func splitPlans(ls []line, single bool) [][]line {
 func planTitle(ls []line) (title string, used []line, rest []line) {
 	nb := nonBlank(ls)
 	for x, j := range nb {
-		if !isPlanTitle(ls[j].trim()) {
+		if !planTitleAt(ls, nb, x) {
 			if x > 40 || rank(ls[j].trim()) >= 0 && !tocHeadRe.MatchString(ls[j].trim()) && !isTableLine(ls[j].s) {
 				break
 			}
 			continue
 		}
-		s := x
-		for s > 0 && x-s < 3 {
-			prev := ls[nb[s-1]].trim()
-			if endsSentence(prev) || itemStart.MatchString(prev) || runeLen(prev) > 40 || isTableLine(ls[nb[s-1]].s) || nb[s]-nb[s-1] > 2 {
-				break
-			}
-			s--
-		}
+		s, _ := titleBlock(ls, nb, x, false)
 		var parts []string
 		for _, y := range nb[s : x+1] {
 			parts = append(parts, ls[y].trim())

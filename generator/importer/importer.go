@@ -253,7 +253,7 @@ func (im *importer) emitDocument(dir, slug string, p parsed, from, to int) {
 	plans, single := issuesPlans(d.Title)
 	var parts [][]line
 	if plans {
-		parts = splitPlans(p.embedded, single)
+		parts = splitPlans(p.embedded, single, im.perLine)
 	}
 	if len(parts) == 0 && len(nonBlank(p.embedded)) > 0 {
 		// Embedded text that is not a plan (measures, an attachment)

@@ -4,14 +4,12 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/longbridgeapp/opencc"
-
 	"gazette/generator/content"
+	"gazette/generator/docnum"
 )
 
 // A line is one source line with its 1-based number.
@@ -46,6 +44,8 @@ func splitLines(data string) []line {
 	return out
 }
 
+func isLatin(r rune) bool { return r < 0x2000 && unicode.IsLetter(r) || strings.ContainsRune("'.,&", r) }
+
 func isCJK(r rune) bool {
 	return unicode.Is(unicode.Han, r) || unicode.In(r, unicode.Hiragana, unicode.Katakana) ||
 		(r >= 0x3000 && r <= 0x303f) || (r >= 0xff00 && r <= 0xffef) || strings.ContainsRune("“”‘’《》〔〕【】—…·", r)
@@ -68,8 +68,11 @@ func heal(s string) string {
 		for j < len(rs) && unicode.IsSpace(rs[j]) {
 			j++
 		}
+		// Keep one space between two Latin words; a space next to a
+		// CJK character or a digit was left by a line break or letter
+		// spacing.
 		prev, next := rs[i-1], rs[j]
-		if !isCJK(prev) && !isCJK(next) {
+		if isLatin(prev) && isLatin(next) || isLatin(prev) && unicode.IsDigit(next) || unicode.IsDigit(prev) && isLatin(next) {
 			b.WriteByte(' ')
 		}
 		i = j - 1
@@ -77,26 +80,21 @@ func heal(s string) string {
 	return b.String()
 }
 
-// simplified converts traditional characters to simplified ones. It is used
-// for metadata only (titles, issuers, 文号); bodies keep what was printed.
+// simplified converts traditional and variant characters to simplified
+// ones (docnum.Fold: OpenCC's character table plus 涇 → 泾). It is used for
+// metadata only (titles, issuers, 文号); bodies keep what was printed.
+// Only Han characters are folded: punctuation keeps its printed width.
 func simplified(s string) string {
-	t2sOnce.Do(func() {
-		t2s, _ = opencc.New("t2s")
-	})
-	if t2s == nil {
-		return strings.ReplaceAll(s, "涇", "泾")
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			b.WriteString(docnum.Fold(string(r)))
+		} else {
+			b.WriteRune(r)
+		}
 	}
-	out, err := t2s.Convert(s)
-	if err != nil {
-		return s
-	}
-	return out
+	return b.String()
 }
-
-var (
-	t2sOnce sync.Once
-	t2s     *opencc.OpenCC
-)
 
 // canonical is the metadata form of a printed name or title.
 func canonical(s string) string { return heal(simplified(s)) }
