@@ -148,8 +148,7 @@ func build(docs []Doc, write func(name string, data []byte) error, workers int) 
 		var enc []byte
 		prev := int32(-1)
 		for _, d := range docs {
-			enc = appendNum(enc, uint32(d-prev-1))
-			enc = appendNum(enc, 1)
+			enc = appendPosting(enc, uint32(d-prev-1), 1)
 			prev = d
 		}
 		terms = append(terms, term{text: t, enc: enc, n: len(docs)})
@@ -365,6 +364,15 @@ func bm25Level(tf int, dl, avgdl float64) byte {
 }
 
 const numDigits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
+
+// appendPosting appends one posting: the weight (0–31) in one character,
+// with bit 5 set when a gap follows; then the gap, if not 0, with appendNum.
+func appendPosting(b []byte, gap uint32, weight byte) []byte {
+	if gap == 0 {
+		return append(b, numDigits[weight&31])
+	}
+	return appendNum(append(b, numDigits[32|weight&31]), gap)
+}
 
 // appendNum appends n in the postings' base-32 variable-length form.
 func appendNum(b []byte, n uint32) []byte {

@@ -46,15 +46,18 @@
 //	#i:<issuer>            filter terms, the value as listed in facets
 //	#y:<year>  #k:<文种>  #g:<gazette>
 //
-// A postings string is a sequence of numbers, each written in base 32 with
-// the characters "0-9A-Za-z-_": a character's value c holds 5 bits (c&31),
-// least significant group first, and c&32 says another character follows.
-// The numbers come in pairs (gap, weight): document number = previous + gap +
-// 1 (the previous is -1 at the start), weight = 2*s + h, where h is 1 when
-// the term occurs in the title, the 文号 or the issuers, and s (0–15) is the
-// body's BM25 term-frequency factor tf·(k1+1)/(tf+k1·(1−b+b·dl/avgdl)),
-// k1=1.2, b=0.75, scaled from 0–2.2 to 0–15 (dl in bytes). Special terms
-// have weight 1.
+// A postings string lists documents in increasing order. Each posting is a
+// weight character, then, if that character's bit 5 is set, a gap; without
+// a gap the document follows the previous one directly. Characters stand
+// for the values 0–63 of "0-9A-Za-z-_". The weight is value&31; the gap is
+// a number in base 32, least significant group first, each character holding
+// 5 bits (value&31) with bit 5 set when another character follows. Document
+// number = previous + gap + 1, the previous being -1 at the start. The
+// weight is 2*s + h, where h is 1 when the term occurs in the title, the 文号
+// or the issuers, and s (0–15) is the body's BM25 term-frequency factor
+// tf·(k1+1)/(tf+k1·(1−b+b·dl/avgdl)), k1=1.2, b=0.75, scaled from 0–2.2 to
+// 0–15 (dl in bytes). Special terms have weight 1. Dense lists thus cost one
+// byte per document.
 //
 // Documents are numbered in order of date, then ID: a higher number is more
 // recent, which is the ranking's final tie-break, and an archive that grows

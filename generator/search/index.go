@@ -25,7 +25,7 @@ func keyText(k uint64) string {
 // posting accumulates one term's postings within one indexer.
 type posting struct {
 	first, last int32 // first and last document appended; last -1: none
-	// enc holds (gap, weight) pairs, the first gap counted from -1
+	// enc holds postings (appendPosting), the first gap counted from -1
 	n   int32 // postings appended
 	enc []byte
 }
@@ -174,21 +174,20 @@ func (ix *indexer) add(doc int32, d *Doc) {
 			s = &ix.uni[-t-1]
 		}
 		p := &ix.posts[s.post]
-		// the first gap counts from -1, as if this part stood alone
-		p.enc = appendNum(p.enc, uint32(doc-p.last-1))
-		if p.last < 0 {
-			p.first = doc
-		}
-		var v uint32
+		var v byte
 		if int(s.tf) < len(ix.levels) {
-			v = uint32(ix.levels[s.tf]) << 1
+			v = ix.levels[s.tf] << 1
 		} else {
-			v = uint32(bm25Level(int(s.tf), dl, ix.avgdl)) << 1
+			v = bm25Level(int(s.tf), dl, ix.avgdl) << 1
 		}
 		if s.head {
 			v |= 1
 		}
-		p.enc = appendNum(p.enc, v)
+		// the first gap counts from -1, as if this part stood alone
+		p.enc = appendPosting(p.enc, uint32(doc-p.last-1), v)
+		if p.last < 0 {
+			p.first = doc
+		}
 		p.last = doc
 		p.n++
 	}
@@ -249,8 +248,13 @@ func mergeTerms(parts []*indexer) []term {
 			default:
 				// replace the part's first gap (from -1) by the gap from
 				// the previous part's last document
-				enc = appendNum(enc, uint32(p.first-prev-1))
-				enc = append(enc, p.enc[numLen(uint32(p.first)):]...)
+				w := byte(strings.IndexByte(numDigits, p.enc[0]))
+				skip := 1
+				if w&32 != 0 {
+					skip += numLen(uint32(p.first))
+				}
+				enc = appendPosting(enc, uint32(p.first-prev-1), w&31)
+				enc = append(enc, p.enc[skip:]...)
 			}
 			if len(refs) > 1 {
 				p.enc = nil

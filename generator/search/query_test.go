@@ -3,6 +3,7 @@ package search
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -296,6 +297,103 @@ func TestDecodeRoundTrip(t *testing.T) {
 		}
 		if got != n {
 			t.Errorf("appendNum(%d) = %q, decodes to %d", n, enc, got)
+		}
+	}
+}
+
+// decodePostings is the Go twin of search.js's decode.
+func decodePostings(tb testing.TB, s string) (docs []int, weights []int) {
+	tb.Helper()
+	prev := -1
+	for i := 0; i < len(s); {
+		c := strings.IndexByte(numDigits, s[i])
+		i++
+		gap := 0
+		if c&32 != 0 {
+			for shift := 0; ; shift += 5 {
+				if i == len(s) {
+					tb.Fatalf("postings %q end inside a gap", s)
+				}
+				d := strings.IndexByte(numDigits, s[i])
+				i++
+				gap |= (d & 31) << shift
+				if d&32 == 0 {
+					break
+				}
+			}
+			if gap == 0 {
+				tb.Fatalf("postings %q: gap 0 written out", s)
+			}
+		}
+		prev += gap + 1
+		docs = append(docs, prev)
+		weights = append(weights, c&31)
+	}
+	return docs, weights
+}
+
+// TestPostings reads the built shards back in Go: every document that
+// holds a term is listed under it, with the heading bit where it belongs.
+func TestPostings(t *testing.T) {
+	docs := testCorpus(t, 100)
+	var m memFS
+	if _, err := Build(docs, m.write); err != nil {
+		t.Fatal(err)
+	}
+	var man manifest
+	if err := json.Unmarshal(m.files["search/manifest.json"], &man); err != nil {
+		t.Fatal(err)
+	}
+	// the documents in index order, as Build numbers them
+	order := slices.Clone(docs)
+	slices.SortFunc(order, func(a, b Doc) int { return strings.Compare(a.Date+"\x00"+a.ID, b.Date+"\x00"+b.ID) })
+	lookup := func(term string) string {
+		var shard map[string]string
+		name := man.Postings[fnv1a(term)&uint32(len(man.Postings)-1)]
+		if err := json.Unmarshal(m.files["search/"+name], &shard); err != nil {
+			t.Fatal(err)
+		}
+		return shard[term]
+	}
+	for _, tt := range []struct{ term, field string }{
+		{"农民", "any"}, {"工资", "any"}, {"冬训", "any"}, {"县", "any"}, {"段简", "body"},
+		{"#i:泾源县人民政府办公室", "issuer"}, {"#n:202321号", "docnum"}, {"#y:2023", "year"},
+	} {
+		var want []int
+		var wantHead []bool
+		for i, d := range order {
+			head := strings.Contains(Normalize(d.Title+"|"+d.DocNumber+"|"+d.DocKey+"|"+strings.Join(d.Issuers, "|")), tt.term)
+			var has bool
+			switch tt.field {
+			case "issuer":
+				has = slices.Contains(d.Issuers, strings.TrimPrefix(tt.term, "#i:"))
+			case "docnum":
+				has = slices.Contains(docNumberKeys(d.DocNumber, d.DocKey), strings.TrimPrefix(tt.term, "#n:"))
+			case "year":
+				has = fmt.Sprint(d.Year) == strings.TrimPrefix(tt.term, "#y:")
+			default:
+				has = head || strings.Contains(Normalize(d.Body), tt.term)
+			}
+			if has {
+				want = append(want, i)
+				wantHead = append(wantHead, head)
+			}
+		}
+		got, ws := decodePostings(t, lookup(tt.term))
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: postings %v, want %v", tt.term, got, want)
+			continue
+		}
+		if strings.HasPrefix(tt.term, "#") {
+			continue
+		}
+		for i := range got {
+			if (ws[i]&1 == 1) != wantHead[i] {
+				t.Errorf("%s: document %d heading bit %d, want %v", tt.term, got[i], ws[i]&1, wantHead[i])
+			}
+			if ws[i]>>1 == 0 && !wantHead[i] {
+				t.Errorf("%s: document %d listed with no weight", tt.term, got[i])
+			}
 		}
 	}
 }

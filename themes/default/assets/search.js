@@ -58,15 +58,22 @@
     return h;
   }
 
-  // decode turns a postings string into documents and weights.
+  // decode turns a postings string into documents and weights: a weight
+  // character (bit 5: a gap follows), then the gap in base 32.
   function decode(str) {
-    var docs = [], ws = [], num = 0, shift = 0, half = 0, prev = -1;
-    for (var i = 0; i < str.length; i++) {
-      var c = VALUE[str.charCodeAt(i)];
-      num += (c & 31) * Math.pow(2, shift);
-      if (c & 32) { shift += 5; continue; }
-      if (half === 0) { prev += num + 1; docs.push(prev); } else ws.push(num);
-      half ^= 1; num = 0; shift = 0;
+    var docs = [], ws = [], prev = -1, i = 0, n = str.length;
+    while (i < n) {
+      var c = VALUE[str.charCodeAt(i++)], gap = 0;
+      if (c & 32) {
+        for (var shift = 1, d; i < n; shift *= 32) {
+          d = VALUE[str.charCodeAt(i++)];
+          gap += (d & 31) * shift;
+          if (!(d & 32)) break;
+        }
+      }
+      prev += gap + 1;
+      docs.push(prev);
+      ws.push(c & 31);
     }
     return { docs: docs, ws: ws };
   }
