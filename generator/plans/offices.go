@@ -1,6 +1,7 @@
 package plans
 
 import (
+	"errors"
 	"sort"
 	"strings"
 
@@ -43,17 +44,41 @@ type Office struct {
 // ParseOffices reads the alias table; file names it in messages.
 func ParseOffices(file string, data []byte) (*Offices, diag.List) {
 	var ps diag.List
-	var raw map[string]map[string][]string
-	md, err := toml.Decode(string(data), &raw)
-	if err != nil {
+	var top map[string]any
+	if _, err := toml.Decode(string(data), &top); err != nil {
 		line := 0
-		if pe, ok := err.(toml.ParseError); ok {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
 			line = pe.Position.Line
 		}
 		ps.Errorf(file, line, "%s: each jurisdiction is a table [\"泾源县\"] of lines \"canonical name\" = [\"alias\", …]", firstLine(err.Error()))
 		return NewOffices(nil), ps
 	}
-	_ = md
+	raw := map[string]map[string][]string{}
+	for jur, v := range top {
+		offices, ok := v.(map[string]any)
+		if !ok {
+			ps.Errorf(file, 0, "%q is not a jurisdiction table: write [%q] above its offices, or move the line under one", jur, jur)
+			continue
+		}
+		raw[jur] = map[string][]string{}
+		for canon, v := range offices {
+			list, ok := v.([]any)
+			names := make([]string, 0, len(list))
+			for _, x := range list {
+				if n, isString := x.(string); isString {
+					names = append(names, n)
+				} else {
+					ok = false
+				}
+			}
+			if !ok {
+				ps.Errorf(file, 0, "[%q] %q: write its aliases as a list of strings, e.g. [\"发改局\", \"发改委\"]", jur, canon)
+				continue
+			}
+			raw[jur][canon] = names
+		}
+	}
 	o := NewOffices(nil)
 	seen := map[string]map[string]string{}
 	jurs := make([]string, 0, len(raw))
@@ -86,6 +111,7 @@ func ParseOffices(file string, data []byte) (*Offices, diag.List) {
 		}
 	}
 	o.alias = seen
+	ps.Sort()
 	return o, ps
 }
 
@@ -151,7 +177,11 @@ func Jurisdiction(issuers []string) string {
 	for _, is := range issuers {
 		n := normalize(is)
 		n = strings.TrimPrefix(n, "中共")
-		if i := strings.IndexAny(n, "县市区州旗盟"); i > 0 {
+		i := strings.IndexAny(n, "县市区")
+		if i <= 0 {
+			i = strings.IndexAny(n, "州盟旗")
+		}
+		if i > 0 {
 			_, size := firstRune(n[i:])
 			if j := n[:i+size]; !strings.ContainsAny(j[:i], "省") {
 				return j

@@ -171,6 +171,7 @@ var (
 // block is one paragraph or heading of the body, as plain text.
 type block struct {
 	heading bool
+	level   int // heading level
 	text    string
 	line    int
 	anchor  string
@@ -186,20 +187,20 @@ func Extract(title string, src []byte, root ast.Node) []Task {
 		tasks    []Task
 		cur      *Task
 		curRoles map[role]bool
-		curWide  bool
+		curWide  = -2 // ≥ -1 when the block assigns a whole plan or part: its heading
 		lastRole role
-		lastText = -1 // index of the last prose paragraph or heading
-		planWide []int
+		lastText = -1                        // index of the last prose paragraph or heading
+		planWide [][2]int                    // task index, index of its 责任主体 heading (-1: none)
 		used     = make([]bool, len(blocks)) // paragraphs that are markers or task texts
 	)
 	flush := func() {
 		if cur != nil && (len(cur.Lead) > 0 || len(cur.Cooperating) > 0 || len(cur.Implementing) > 0) {
-			if curWide {
-				planWide = append(planWide, len(tasks))
+			if curWide >= -1 {
+				planWide = append(planWide, [2]int{len(tasks), curWide})
 			}
 			tasks = append(tasks, *cur)
 		}
-		cur, curRoles, curWide = nil, nil, false
+		cur, curRoles, curWide = nil, nil, -2
 	}
 	start := func(b block) {
 		cur = &Task{Heading: b.head, Anchor: b.anchor, Line: b.line}
@@ -228,10 +229,13 @@ func Extract(title string, src []byte, root ast.Node) []Task {
 				start(b)
 				switch {
 				case lastText < 0:
-					cur.Text, curWide = title, true
+					cur.Text, curWide = title, -1
 				case planHeadingRe.MatchString(blocks[lastText].text) && utf8.RuneCountInString(blocks[lastText].text) <= 12:
 					// 四、责任主体: the block assigns the whole plan.
-					cur.Text, curWide = title, true
+					cur.Text, curWide = title, -1
+					if blocks[lastText].heading {
+						curWide = lastText
+					}
 					used[lastText] = true
 				case blocks[lastText].heading:
 					cur.Text = blocks[lastText].text
@@ -290,16 +294,33 @@ func Extract(title string, src []byte, root ast.Node) []Task {
 		}
 	}
 	// Tasks that stand for the whole plan take the plan's deadline and funds.
-	if len(planWide) > 0 {
-		limit, funds := sectionText(blocks, limitHeadingRe), sectionText(blocks, fundHeadingRe)
-		for _, i := range planWide {
-			t := &tasks[i]
-			if t.Deadline == "" && limit != "" {
-				t.Deadline = strings.TrimRight(firstSentence(limit), "。.")
+	// A block under a sub-heading (### (六)责任主体 in ## 二、…项目) is
+	// about that part: its text is the part's heading, and the deadline and
+	// funds are those of the part.
+	for _, w := range planWide {
+		t := &tasks[w[0]]
+		lo, hi := 0, len(blocks)
+		if h := w[1]; h >= 0 {
+			for p := h - 1; p >= 0; p-- {
+				if blocks[p].heading && blocks[p].level < blocks[h].level {
+					t.Text = blocks[p].text
+					lo, hi = p, len(blocks)
+					for q := h + 1; q < len(blocks); q++ {
+						if blocks[q].heading && blocks[q].level <= blocks[p].level {
+							hi = q
+							break
+						}
+					}
+					break
+				}
 			}
-			if t.Amount == "" {
-				t.Amount = amountIn(funds)
-			}
+		}
+		limit, funds := sectionText(blocks[lo:hi], limitHeadingRe), sectionText(blocks[lo:hi], fundHeadingRe)
+		if t.Deadline == "" && limit != "" {
+			t.Deadline = strings.TrimRight(firstSentence(limit), "。.")
+		}
+		if t.Amount == "" {
+			t.Amount = amountIn(funds)
 		}
 	}
 	return tasks
@@ -549,7 +570,7 @@ func blocksOf(src []byte, root ast.Node) []block {
 			n++
 			anchor = "s" + itoa(n)
 			head = plainText(node, src)
-			out = append(out, block{heading: true, text: head, line: lineOf(node, src), anchor: anchor, head: head})
+			out = append(out, block{heading: true, level: node.(*ast.Heading).Level, text: head, line: lineOf(node, src), anchor: anchor, head: head})
 			return ast.WalkSkipChildren, nil
 		case *ast.Paragraph, *ast.TextBlock:
 			t := strings.TrimSpace(plainText(node, src))

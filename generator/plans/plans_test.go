@@ -1,0 +1,292 @@
+package plans
+
+import (
+	"os"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+
+	"gazette/generator/content"
+)
+
+// loadPlan decodes a content file from testdata and extracts its tasks.
+func loadPlan(tb testing.TB, name string) (content.Document, []Task) {
+	tb.Helper()
+	data, err := os.ReadFile("testdata/" + name)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var d content.Document
+	body, _, ps := content.Decode(name, data, &d)
+	if ps.HasErrors() {
+		tb.Fatal(ps)
+	}
+	return d, Extract(d.Title, []byte(body), parse(tb, body))
+}
+
+// shippedOffices is content/_offices.toml, the table the archive uses.
+func shippedOffices(tb testing.TB) *Offices {
+	tb.Helper()
+	data, err := os.ReadFile("../../content/" + OfficesFile)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	o, ps := ParseOffices("content/"+OfficesFile, data)
+	if len(ps) > 0 {
+		tb.Fatal(ps)
+	}
+	return o
+}
+
+// assignments counts, per resolved office, the tasks it leads and the
+// tasks it supports (cooperating or implementing); groups are counted
+// under their own name.
+func assignments(tb testing.TB, o *Offices, jur string, tasks []Task) (lead, support map[string]int) {
+	tb.Helper()
+	lead, support = map[string]int{}, map[string]int{}
+	for _, t := range tasks {
+		for _, n := range t.Lead {
+			lead[o.Resolve(jur, n).Name]++
+		}
+		for _, n := range append(append([]string{}, t.Cooperating...), t.Implementing...) {
+			support[o.Resolve(jur, n).Name]++
+		}
+	}
+	return lead, support
+}
+
+// The 泾源 粮食节约行动实施方案 (泾党办发〔2023〕20号): 28 inline blocks
+// （牵头单位：X，配合单位：Y）, one of them without brackets after a full
+// stop (task 14), one split by a page break (task 4). The expected counts
+// were checked against the seed with
+//
+//	grep -o '牵头单位：[^，。）]*' (28 blocks) and a Python split of every
+//	牵头单位/配合单位 value at 、 and ，.
+func TestExtractJingyuanGrain(t *testing.T) {
+	d, tasks := loadPlan(t, "jingyuan-jdbf-2023-020-plan-01.md")
+	jur := Jurisdiction(d.Issuers)
+	if jur != "泾源县" {
+		t.Fatalf("jurisdiction = %q, want 泾源县", jur)
+	}
+	if len(tasks) != 28 {
+		t.Fatalf("%d tasks, want 28", len(tasks))
+	}
+	lead, support := assignments(t, shippedOffices(t), jur, tasks)
+	wantLead := map[string]int{
+		"泾源县发展和改革局":       6, // 发改局 ×5, 县发改局 ×1
+		"泾源县农业农村局":        5,
+		"泾源县科学技术局":        3,
+		"中共泾源县委宣传部":       3,
+		"泾源县交通运输局":        3, // 交通局 ×2, 交通运输局 ×1
+		"泾源县机关事务服务中心":     2, // 机关事务服务中心, 机关事务管理中心
+		"泾源县财政局":          1,
+		"泾源县统计局":          1,
+		"泾源县教育体育局":        1,
+		"泾源县市场监督管理局":      1,
+		"泾源县卫生健康局":        1,
+		"泾源县住房和城乡建设局":     1,
+		"泾源县人大常委会法制工作委员会": 1,
+		"中共泾源县委督查室":       1,
+		"泾源县人民政府督查室":      1,
+	}
+	if !reflect.DeepEqual(lead, wantLead) {
+		t.Errorf("leads per office:\n got %v\nwant %v", lead, wantLead)
+	}
+	wantSupport := map[string]int{
+		"泾源县发展和改革局":   16,
+		"泾源县市场监督管理局":  9,
+		"泾源县农业农村局":    8,
+		"泾源县财政局":      7,
+		"泾源县科学技术局":    6,
+		"泾源县交通运输局":    2,
+		"泾源县妇女联合会":    2,
+		"共青团泾源县委员会":   1,
+		"中共泾源县委宣传部":   1,
+		"中国人民银行泾源县支行": 1,
+		"泾源县民政局":      1,
+		"泾源县司法局":      1,
+		"县直各部门（单位）":   2, // 县直有关部门, 县直相关部门
+		"各乡（镇）人民政府":   28,
+	}
+	if !reflect.DeepEqual(support, wantSupport) {
+		t.Errorf("supports per office:\n got %v\nwant %v", support, wantSupport)
+	}
+
+	for _, c := range []struct {
+		i                      int
+		short, heading, anchor string
+		lead                   []string
+		textHas                string
+	}{
+		{0, "推进农业生产节约用种", "（一）抓好农业生产环节节约减损", "s4", []string{"农业农村局"}, "带动农民科学选种"},
+		{3, "提升粮食产后烘干水平", "（二）抓好粮食储存环节节约减损", "s5", []string{"农业农村局"}, "积极争取中央及自治区"}, // joined across the page break
+		{6, "强化储粮关键技术运用", "（二）抓好粮食储存环节节约减损", "s5", []string{"科技局"}, "智能粮情监测"},
+		{13, "加强粮食加工技术研发", "（四）抓好粮食加工过程减损", "s7", []string{"科技局"}, "高端化、智能化、绿色化转变"},
+		{25, "完善制度标准", "四、保障措施", "s9", []string{"人大常委会法工委", "县委督查室", "政府督查室"}, ""},
+	} {
+		tk := tasks[c.i]
+		if tk.Short() != c.short || tk.Heading != c.heading || tk.Anchor != c.anchor || !reflect.DeepEqual(tk.Lead, c.lead) || !strings.Contains(tk.Text, c.textHas) {
+			t.Errorf("task %d = %q under %q (%s), lead %q, text %q;\nwant %q under %q (%s), lead %q, text with %q",
+				c.i+1, tk.Short(), tk.Heading, tk.Anchor, tk.Lead, tk.Text, c.short, c.heading, c.anchor, c.lead, c.textHas)
+		}
+		if strings.Contains(tk.Text, "牵头单位") {
+			t.Errorf("task %d text keeps its marker: %q", c.i+1, tk.Text)
+		}
+	}
+}
+
+// Two plans of 武政办发〔2025〕7号: a 责任主体 block assigning the whole plan
+// (labels glued on one line), and a plan of two parts, each with its own
+// block, deadline and funds.
+func TestExtractWuwei(t *testing.T) {
+	offices := shippedOffices(t)
+	t.Run("plan-01", func(t *testing.T) {
+		d, tasks := loadPlan(t, "wuwei-wzbf-2025-007-plan-01.md")
+		want := []Task{{
+			Text: d.Title, Heading: "四、责任主体", Anchor: "s4", Line: 30, // line 41 of the file
+			Lead:         []string{"市教育局"},
+			Cooperating:  []string{"市发展改革委", "市财政局", "市自然资源局", "市住建局"},
+			Implementing: []string{"凉州区人民政府", "古浪县人民政府"},
+			Deadline:     "2025年11月底", Amount: "统筹安排资金10040万元",
+		}}
+		if !reflect.DeepEqual(tasks, want) {
+			t.Fatalf("tasks:\n got %+v\nwant %+v", tasks, want)
+		}
+		lead, support := assignments(t, offices, Jurisdiction(d.Issuers), tasks)
+		if !reflect.DeepEqual(lead, map[string]int{"武威市教育局": 1}) {
+			t.Errorf("leads = %v", lead)
+		}
+		wantSupport := map[string]int{"武威市发展和改革委员会": 1, "武威市财政局": 1, "武威市自然资源局": 1,
+			"武威市住房和城乡建设局": 1, "凉州区人民政府": 1, "古浪县人民政府": 1}
+		if !reflect.DeepEqual(support, wantSupport) {
+			t.Errorf("supports = %v, want %v", support, wantSupport)
+		}
+	})
+	t.Run("plan-06", func(t *testing.T) {
+		_, tasks := loadPlan(t, "wuwei-wzbf-2025-007-plan-06.md")
+		if len(tasks) != 2 {
+			t.Fatalf("%d tasks, want 2", len(tasks))
+		}
+		for i, w := range []struct{ short, anchor, deadline, amount string }{
+			{"155户困难重度残疾人家庭无障碍改造", "s6", "2025年10月底前完成改造任务,12月底前完成总结宣传工作", "从中央彩票公益金安排改造补贴资金54.25万元"},
+			{"残疾人日间照料服务省级示范中心建设项目", "s15", "2025年11月底前", "省级财政资金补助30万元"},
+		} {
+			tk := tasks[i]
+			if tk.Short() != w.short || tk.Anchor != w.anchor || tk.Deadline != w.deadline || tk.Amount != w.amount {
+				t.Errorf("task %d = %q %s %q %q, want %q %s %q %q", i+1, tk.Short(), tk.Anchor, tk.Deadline, tk.Amount, w.short, w.anchor, w.deadline, w.amount)
+			}
+			if !reflect.DeepEqual(tk.Lead, []string{"市残联"}) {
+				t.Errorf("task %d lead = %q", i+1, tk.Lead)
+			}
+		}
+	})
+}
+
+// TestExtractLayouts covers each marker layout of the seeds on small bodies.
+func TestExtractLayouts(t *testing.T) {
+	for _, c := range []struct {
+		name, body string
+		want       []Task
+	}{
+		{
+			name: "inline brackets",
+			body: "## 一、任务\n\n1\\. 推进节约用种。积极争取项目。（牵头单位：农业农村局，配合单位：发改局、科技局，各乡〔镇〕人民政府）\n",
+			want: []Task{{Text: "1. 推进节约用种。积极争取项目。", Heading: "一、任务", Anchor: "s1", Line: 3,
+				Lead: []string{"农业农村局"}, Cooperating: []string{"发改局", "科技局", "各乡〔镇〕人民政府"}}},
+		},
+		{
+			name: "inline with 。 between roles and bold labels",
+			body: "1\\. 加快项目建设。（**牵头单位：**发改局。**责任单位：**财政局、人社局）\n",
+			want: []Task{{Text: "1. 加快项目建设。", Line: 1, Lead: []string{"发改局"}, Cooperating: []string{"财政局", "人社局"}}},
+		},
+		{
+			name: "marker paragraph after its task",
+			body: "2\\. 降低收获损耗，11月底前完成。\n\n（牵头单位：农业农村局，配合单位：财政局）\n",
+			want: []Task{{Text: "2. 降低收获损耗，11月底前完成。", Line: 3, Lead: []string{"农业农村局"}, Cooperating: []string{"财政局"}, Deadline: "11月底前"}},
+		},
+		{
+			name: "责任单位 only is the lead",
+			body: "### 1. 加强应用技术研究\n\n将关键技术攻关纳入科技计划。\n\n责任单位：科技局、气象局\n",
+			want: []Task{{Text: "将关键技术攻关纳入科技计划。", Heading: "1. 加强应用技术研究", Anchor: "s1", Line: 5, Lead: []string{"科技局", "气象局"}}},
+		},
+		{
+			name: "牵头 then 责任 on one line, 配合 and 完成时间 on the next",
+			body: "(一) 实施工程，打造中心。\n\n牵头单位：农业农村局责任单位：供销社\n\n配合单位：发改局、财政局完成时间：2023年6月\n",
+			want: []Task{{Text: "(一) 实施工程，打造中心。", Line: 3, Lead: []string{"农业农村局"}, Cooperating: []string{"供销社", "发改局", "财政局"}, Deadline: "2023年6月"}},
+		},
+		{
+			name: "时间 形式 责任单位 配合单位 lines",
+			body: "1\\. 开展志愿服务系列活动。\n\n时间：2023 年 3 月\n\n形式：校级开展\n\n责任单位：县教育工委（教育体育局）\n\n配合单位：县委宣传部、团县委\n",
+			want: []Task{{Text: "1. 开展志愿服务系列活动。", Line: 3, Lead: []string{"县教育工委（教育体育局）"}, Cooperating: []string{"县委宣传部", "团县委"}, Deadline: "2023 年 3 月"}},
+		},
+		{
+			name: "leaders listed over several lines are skipped",
+			body: "建设示范基地。\n\n责任领导：王 荣 县委书记\n\n任 伟 县委常委、政府副县长\n\n牵头单位：农业农村局、各乡（镇）人民政府配合单位：发改局\n",
+			want: []Task{{Text: "建设示范基地。", Line: 3, Lead: []string{"农业农村局", "各乡（镇）人民政府"}, Cooperating: []string{"发改局"}}},
+		},
+		{
+			name: "为民实事 block with leaders, space-separated units",
+			body: "## 五、责任主体\n\n市级责任领导:娄金华 市政府副市长\n\n部门责任领导:杨城 市教育局局长\n\n牵头单位:市教育局配合单位:市财政局 市发展改革委\n\n实施主体:各县区政府\n\n## 六、完成时限\n\n2024年11月底。\n\n## 七、资金安排\n\n年度总投资1302.9万元,其中争取国债1023.7万元。\n",
+			want: []Task{{Text: "方案", Heading: "五、责任主体", Anchor: "s1", Line: 3, Lead: []string{"市教育局"},
+				Cooperating: []string{"市财政局", "市发展改革委"}, Implementing: []string{"各县区政府"}, Deadline: "2024年11月底", Amount: "年度总投资1302.9万元"}},
+		},
+		{
+			name: "unit label in running text is not a marker",
+			body: "由专科联盟牵头单位组派专业人员。\n\n时间：2023年5月\n",
+		},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got := Extract("方案", []byte(c.body), parse(t, c.body))
+			if !reflect.DeepEqual(got, c.want) {
+				t.Errorf("got  %+v\nwant %+v", got, c.want)
+			}
+		})
+	}
+}
+
+func TestFromContent(t *testing.T) {
+	heads := [][2]string{{"一、总体要求", "s1"}, {"（一）抓好 农业生产", "s2"}}
+	got := FromContent([]content.Task{
+		{Text: "推进节约用种", Heading: "（一）抓好农业生产", Lead: []string{"农业农村局"}, Deadline: "11月底前"},
+		{Text: "无标题", Heading: "不存在", Cooperating: []string{"财政局"}},
+	}, heads)
+	want := []Task{
+		{Text: "推进节约用种", Heading: "（一）抓好农业生产", Anchor: "s2", Lead: []string{"农业农村局"}, Deadline: "11月底前"},
+		{Text: "无标题", Heading: "不存在", Cooperating: []string{"财政局"}},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got  %+v\nwant %+v", got, want)
+	}
+}
+
+func TestShort(t *testing.T) {
+	for in, want := range map[string]string{
+		"1\\. 推进农业生产节约用种。积极争取":  "推进农业生产节约用种",
+		"（二）实施就业岗位拓展行动。":        "实施就业岗位拓展行动",
+		"一、155户困难重度残疾人家庭无障碍改造":  "155户困难重度残疾人家庭无障碍改造",
+		strings.Repeat("长", 70): strings.Repeat("长", 58) + "…",
+	} {
+		if got := (Task{Text: in}).Short(); got != want {
+			t.Errorf("Short(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestSplitUnits(t *testing.T) {
+	for in, want := range map[string][]string{
+		"发改局、科技局，各乡〔镇〕人民政府":       {"发改局", "科技局", "各乡〔镇〕人民政府"},
+		"市财政局 市发展改革委":             {"市财政局", "市发展改革委"},
+		"发改局(投促中心)、文化旅游广电局（文物所）":  {"发改局(投促中心)", "文化旅游广电局（文物所）"},
+		"农业农村局、科技局、市场监管局及各乡镇人民政府": {"农业农村局", "科技局", "市场监管局", "各乡镇人民政府"},
+		"市林草局、市地震局等相关部门单位":        {"市林草局", "市地震局"},
+		"财政局、人社局等。":               {"财政局", "人社局"},
+	} {
+		got := splitUnits(in)
+		sort.Strings(got)
+		sort.Strings(want)
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("splitUnits(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
