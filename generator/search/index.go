@@ -1,7 +1,6 @@
 package search
 
 import (
-	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -22,32 +21,28 @@ func keyText(k uint64) string {
 	return string([]rune{rune(k >> 21 & (1<<21 - 1)), rune(k & (1<<21 - 1))})
 }
 
-// posting accumulates one term's postings within one indexer.
-type posting struct {
-	first, last int32 // first and last document appended; last -1: none
-	// enc holds postings (appendPosting), the first gap counted from -1
-	n   int32 // postings appended
-	enc []byte
-}
-
-// slot is a hash table entry, holding the counts for the current document
-// next to the key so that counting an occurrence touches one cache line.
+// slot is a term's hash table entry: its postings so far, and its counts in
+// the current document, together so that counting an occurrence and
+// appending the posting touch one cache line.
 type slot struct {
-	key  uint64
-	post int32 // index in posts
-	cur  int32 // document tf and head are for
-	tf   int32 // body occurrences in cur
-	head bool  // occurs in cur's title, 文号 or issuers
+	key         uint64
+	cur         int32 // document tf and head are for; -1: none yet
+	tf          int32 // body occurrences in cur
+	first, last int32 // first and last document appended; last -1: none
+	n           int32 // postings appended
+	head        bool  // occurs in cur's title, 文号 or issuers
+	// enc holds postings (appendPosting), the first gap counted from -1
+	enc []byte
 }
 
 // indexer indexes a contiguous range of documents.
 type indexer struct {
-	avgdl float64
-	slots []slot // bigrams, open addressing; key 0 is empty
-	uni   []slot // BMP unigrams, indexed by rune
-	posts []posting
+	avgdl  float64
+	slots  []slot // bigrams and astral unigrams, open addressing; key 0 is empty
+	nslots int    // slots in use
+	uni    []slot // BMP unigrams, indexed by rune
 	// touched lists the slots counted in the current document: i >= 0 is
-	// slots[i], i < 0 is uni[-i-1] (or an astral unigram in slots).
+	// slots[i], i < 0 is uni[-i-1].
 	touched []int32
 	runes   []uint64 // bit set of the runes seen
 	text    []rune
@@ -57,7 +52,7 @@ type indexer struct {
 func newIndexer(avgdl float64) *indexer {
 	ix := &indexer{avgdl: avgdl, slots: make([]slot, 1<<16), uni: make([]slot, 0x10000), runes: make([]uint64, (0x10FFFF+64)/64)}
 	for i := range ix.uni {
-		ix.uni[i] = slot{key: uint64(i), post: -1, cur: -1}
+		ix.uni[i] = slot{key: uint64(i), cur: -1, last: -1}
 	}
 	return ix
 }
@@ -88,25 +83,18 @@ func (ix *indexer) grow() {
 	}
 }
 
-func (ix *indexer) newPost() int32 {
-	ix.posts = append(ix.posts, posting{first: -1, last: -1})
-	return int32(len(ix.posts) - 1)
-}
-
 // touchBigram counts one occurrence of k in doc.
 func (ix *indexer) touchBigram(k uint64, doc int32, head bool) {
 	i := ix.find(k)
 	s := &ix.slots[i]
 	if s.key == 0 {
-		*s = slot{key: k, post: ix.newPost(), cur: -1}
-		if 2*len(ix.posts) > len(ix.slots) {
-			ix.touched = append(ix.touched, int32(i))
-			s.cur, s.tf, s.head = doc, 0, false
+		*s = slot{key: k, cur: doc, last: -1}
+		ix.touched = append(ix.touched, int32(i))
+		if ix.nslots++; 2*ix.nslots > len(ix.slots) {
 			ix.grow()
 			s = &ix.slots[ix.find(k)]
 		}
-	}
-	if s.cur != doc {
+	} else if s.cur != doc {
 		s.cur, s.tf, s.head = doc, 0, false
 		ix.touched = append(ix.touched, int32(i))
 	}
@@ -123,9 +111,6 @@ func (ix *indexer) touchUnigram(r rune, doc int32, head bool) {
 		return
 	}
 	s := &ix.uni[r]
-	if s.post < 0 {
-		s.post = ix.newPost()
-	}
 	if s.cur != doc {
 		s.cur, s.tf, s.head = doc, 0, false
 		ix.touched = append(ix.touched, -int32(r)-1)
@@ -173,7 +158,7 @@ func (ix *indexer) add(doc int32, d *Doc) {
 		} else {
 			s = &ix.uni[-t-1]
 		}
-		p := &ix.posts[s.post]
+		p := s
 		var v byte
 		if int(s.tf) < len(ix.levels) {
 			v = ix.levels[s.tf] << 1
@@ -193,16 +178,16 @@ func (ix *indexer) add(doc int32, d *Doc) {
 	}
 }
 
-// keys calls fn with each term key of ix and its posting.
-func (ix *indexer) keys(fn func(k uint64, p int32)) {
-	for _, s := range ix.uni {
-		if s.post >= 0 {
-			fn(s.key, s.post)
+// each calls fn with each term's slot.
+func (ix *indexer) each(fn func(s *slot)) {
+	for i := range ix.uni {
+		if ix.uni[i].n > 0 {
+			fn(&ix.uni[i])
 		}
 	}
-	for _, s := range ix.slots {
-		if s.key != 0 {
-			fn(s.key, s.post)
+	for i := range ix.slots {
+		if ix.slots[i].key != 0 {
+			fn(&ix.slots[i])
 		}
 	}
 }
@@ -218,11 +203,11 @@ type term struct {
 // mergeTerms joins the indexers' postings, which cover consecutive document
 // ranges in order, into one list.
 func mergeTerms(parts []*indexer) []term {
-	type ref struct{ part, post int32 }
-	all := map[uint64][]ref{}
-	for pi, ix := range parts {
-		ix.keys(func(k uint64, p int32) {
-			all[k] = append(all[k], ref{int32(pi), p})
+	// each term's slots, in the order of parts
+	all := map[uint64][]*slot{}
+	for _, ix := range parts {
+		ix.each(func(s *slot) {
+			all[s.key] = append(all[s.key], s)
 		})
 	}
 	keys := make([]uint64, 0, len(all))
@@ -233,17 +218,15 @@ func mergeTerms(parts []*indexer) []term {
 	terms := make([]term, 0, len(keys))
 	for _, k := range keys {
 		refs := all[k]
-		slices.SortFunc(refs, func(a, b ref) int { return cmp.Compare(a.part, b.part) })
 		var enc []byte
 		n := 0
 		prev := int32(-1)
-		for i, r := range refs {
-			p := &parts[r.part].posts[r.post]
+		for i, p := range refs {
 			switch {
 			case len(refs) == 1:
 				enc = p.enc // the common case: no copy
 			case i == 0:
-				enc = make([]byte, 0, len(p.enc)+len(parts[refs[1].part].posts[refs[1].post].enc))
+				enc = make([]byte, 0, len(p.enc)+len(refs[1].enc))
 				enc = append(enc, p.enc...)
 			default:
 				// replace the part's first gap (from -1) by the gap from
