@@ -1,7 +1,9 @@
 package generator
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"io/fs"
 	"path"
 	"runtime"
@@ -14,8 +16,9 @@ import (
 )
 
 // MaxFileSize is the largest content file read; a larger one is an error
-// rather than a build that runs out of memory.
-const MaxFileSize = 64 << 20
+// rather than a build that runs out of memory or time. The longest
+// gazette issue holds well under 1 MB of text.
+const MaxFileSize = 8 << 20
 
 // loaded is one decoded content file.
 type loaded struct {
@@ -49,7 +52,16 @@ func load(ctx context.Context, fsys fs.FS, prefix string) ([]*loaded, diag.List)
 			}
 			return nil
 		}
-		if strings.HasPrefix(name, ".") || !strings.HasSuffix(name, ".md") {
+		if strings.HasPrefix(name, ".") {
+			return nil
+		}
+		if d.Type()&fs.ModeSymlink != 0 && !strings.HasPrefix(name, "_") {
+			if st, err := fs.Stat(fsys, p); err == nil && st.IsDir() {
+				problems.Errorf(prefix+p, 0, "is a symbolic link to a folder, which gazette does not follow: move the folder into the content folder")
+				return nil
+			}
+		}
+		if !strings.HasSuffix(name, ".md") {
 			return nil
 		}
 		if d.Type()&fs.ModeSymlink != 0 {
@@ -101,13 +113,21 @@ func loadFile(fsys fs.FS, p, prefix string) *loaded {
 		f.problems.Errorf(name, 0, "file is %d MB, larger than the %d MB limit: split the document", st.Size()>>20, MaxFileSize>>20)
 		return f
 	}
-	data, err := fs.ReadFile(fsys, p)
+	data, err := readLimited(fsys, p)
 	if err != nil {
 		f.problems.Errorf(name, 0, "cannot read: %v", err)
 		return f
 	}
+	if len(data) > MaxFileSize {
+		f.problems.Errorf(name, 0, "file is larger than the %d MB limit: split the document", MaxFileSize>>20)
+		return f
+	}
 	if isUTF16(data) {
 		f.problems.Errorf(name, 1, "file is UTF-16: save it as UTF-8")
+		return f
+	}
+	if i := bytes.IndexByte(data, 0); i >= 0 {
+		f.problems.Errorf(name, 1+bytes.Count(data[:i], []byte("\n")), "file holds NUL bytes: it is UTF-16 without a byte order mark or not text; save it as UTF-8")
 		return f
 	}
 	switch f.kind {
@@ -120,11 +140,23 @@ func loadFile(fsys fs.FS, p, prefix string) *loaded {
 	}
 	if len(f.problems) == 0 {
 		f.problems = validate(name, f)
+		f.problems.Add(bodyLimits(name, f.body, f.bodyLine)...)
 	}
 	if f.doc.Parent != "" {
 		f.parentLine = content.KeyLine(data, "parent")
 	}
 	return f
+}
+
+// readLimited reads at most MaxFileSize+1 bytes of p, so a file that
+// grows after it was measured cannot exhaust memory.
+func readLimited(fsys fs.FS, p string) ([]byte, error) {
+	f, err := fsys.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 }
 
 func isUTF16(b []byte) bool {
