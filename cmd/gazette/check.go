@@ -84,4 +84,3 @@ type jsonProblem struct {
 	Severity string `json:"severity"`
 	Message  string `json:"message"`
 }
-
