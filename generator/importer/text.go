@@ -44,7 +44,9 @@ func splitLines(data string) []line {
 	return out
 }
 
-func isLatin(r rune) bool { return r < 0x2000 && unicode.IsLetter(r) || strings.ContainsRune("'.,&", r) }
+func isLatin(r rune) bool {
+	return r < 0x2000 && unicode.IsLetter(r) || strings.ContainsRune("'.,&", r)
+}
 
 func isCJK(r rune) bool {
 	return unicode.Is(unicode.Han, r) || unicode.In(r, unicode.Hiragana, unicode.Katakana) ||
