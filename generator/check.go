@@ -515,3 +515,33 @@ func nesting(l string) int {
 func (c urlClass) String() string {
 	return [...]string{"empty", "fragment", "local", "external", "dangerous"}[c]
 }
+
+// offsiteImages is the AST transformer that keeps pages from loading
+// anything from other sites: an image whose source is on another site
+// becomes a plain link to it, with the image's text. goldmark itself drops
+// javascript:, vbscript:, file: and data: (except images) destinations.
+type offsiteImages struct{}
+
+func (offsiteImages) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
+	var imgs []*ast.Image
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if img, ok := n.(*ast.Image); ok && entering && classifyURL(string(img.Destination)) == urlExternal {
+			imgs = append(imgs, img)
+		}
+		return ast.WalkContinue, nil
+	})
+	for _, img := range imgs {
+		link := ast.NewLink()
+		link.Destination = img.Destination
+		link.Title = img.Title
+		for c := img.FirstChild(); c != nil; {
+			next := c.NextSibling()
+			link.AppendChild(link, c)
+			c = next
+		}
+		if !link.HasChildren() {
+			link.AppendChild(link, ast.NewString([]byte("图片")))
+		}
+		img.Parent().ReplaceChild(img.Parent(), img, link)
+	}
+}

@@ -37,7 +37,7 @@ func newMarkdown(extra ...goldmark.Extender) *markdown {
 	exts = append(exts, extra...)
 	return &markdown{md: goldmark.New(
 		goldmark.WithExtensions(exts...),
-		goldmark.WithParserOptions(parser.WithASTTransformers(util.Prioritized(headingIDs{}, 900))),
+		goldmark.WithParserOptions(parser.WithASTTransformers(util.Prioritized(headingIDs{}, 900), util.Prioritized(offsiteImages{}, 950))),
 		goldmark.WithRendererOptions(html.WithXHTML()),
 	)}
 }
