@@ -24,6 +24,7 @@ import (
 	"github.com/tdewolff/minify/v2/xml"
 
 	"gazette/generator/diag"
+	"gazette/generator/xref"
 	"gazette/themes"
 )
 
@@ -111,6 +112,11 @@ func Build(ctx context.Context, opt Options) (st Stats, warnings diag.List, err 
 	if err := w.copyAssets(theme); err != nil {
 		return st, warnings, err
 	}
+	if hasSearch {
+		if _, err := site.writeSearchIndex(w); err != nil {
+			return st, warnings, fmt.Errorf("search index: %w", err)
+		}
+	}
 	if err := site.writeHostFiles(w, jobs); err != nil {
 		return st, warnings, err
 	}
@@ -132,25 +138,34 @@ func Load(ctx context.Context, cfg Config, contentFS fs.FS, name string) (*Site,
 }
 
 // renderBodies renders every document's Markdown in parallel, one goldmark
-// instance per worker.
+// instance per worker, resolving citations against the whole archive.
 func (s *Site) renderBodies(ctx context.Context, workers int) error {
+	ix := s.xrefIndex()
 	mds := make(chan *markdown, workers)
 	for i := 0; i < workers; i++ {
-		mds <- newMarkdown()
+		mds <- newMarkdown(xref.Extension)
 	}
-	return parallel(ctx, workers, len(s.Docs), func(i int) error {
+	found := make([][]xref.Citation, len(s.Docs))
+	err := parallel(ctx, workers, len(s.Docs), func(i int) error {
 		md := <-mds
 		defer func() { mds <- md }()
 		d := s.Docs[i]
-		r, err := md.render([]byte(d.Body), nil)
+		pc := xref.NewContext(ix, d.ID)
+		r, err := md.render([]byte(d.Body), pc)
 		if err != nil {
 			return fmt.Errorf("%s: rendering Markdown: %w", d.File, err)
 		}
 		d.HTML = trustedHTML(r.html)
 		d.Outline = r.outline
 		d.Text = r.text
+		found[i] = xref.Citations(pc)
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	s.linkCitations(found)
+	return nil
 }
 
 // parallel runs f(0..n-1) on workers goroutines and returns the first

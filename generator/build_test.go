@@ -189,6 +189,32 @@ func TestSiteFacts(t *testing.T) {
 		}
 	})
 
+	t.Run("citations: cites, cited by, repeal, 印发, 未收录", func(t *testing.T) {
+		cited := page("demo/2024-01/szf-2024-001/index.html")
+		if !strings.Contains(cited, "被引用") || !strings.Contains(cited, `href="/archive/demo/2024-02/szf-2024-005/"`) {
+			t.Error("cited document does not list who cites it")
+		}
+		if !strings.Contains(cited, "继续做好表彰工作") {
+			t.Error("被引用 lacks the sentence around the citation")
+		}
+		repealed := page("demo/2024-01/szf-2023-040/index.html")
+		if !strings.Contains(repealed, "已废止") || !strings.Contains(repealed, `href="/archive/demo/2024-02/szf-2024-005/"`) {
+			t.Error("repealed document lacks its 已废止 badge linking the repealing document")
+		}
+		citing := page("demo/2024-02/szf-2024-005/index.html")
+		if !strings.Contains(citing, `<span class="cite cite-missing" title="未收录">《关于加强工作分工的意见》（省政发〔2022〕7号）</span>`) {
+			t.Error("unresolved citation is not styled as missing")
+		}
+		notice := page("demo/2024-02/n-2024-003/index.html")
+		if !strings.Contains(notice, "印发</span>") || !strings.Contains(notice, `href="/archive/demo/2024-02/n-2024-003/plan-01/"`) {
+			t.Error("notice does not show the plan it issues")
+		}
+		report := page("citations/index.html")
+		if !strings.Contains(report, "省政发〔2022〕7号") {
+			t.Error("report page lacks the unresolved 文号")
+		}
+	})
+
 	t.Run("every link is under the subpath", func(t *testing.T) {
 		for _, name := range out.names() {
 			if !strings.HasSuffix(name, ".html") {

@@ -60,7 +60,7 @@ type ListGroup struct {
 }
 
 // layouts are the template files a theme must have.
-var layouts = []string{"home.html", "document.html", "issue.html", "gazette.html", "list.html", "404.html"}
+var layouts = []string{"home.html", "document.html", "issue.html", "gazette.html", "list.html", "citations.html", "404.html"}
 
 // templates holds one parsed template set per page kind.
 type templates map[string]*template.Template
@@ -248,6 +248,7 @@ func (s *Site) pageJobs(withSearch bool) []pageJob {
 	index("年份", "years/", "按成文日期（无成文日期时按发布日期）归年。", s.Years)
 	index("文种", "kinds/", "按文种归类；未注明文种的，按标题末尾判断。", s.Kinds)
 
+	add("citations", s.pageFor("citations", "未收录的被引文件", "citations/"))
 	if withSearch {
 		add("search", s.pageFor("search", "搜索", "search/"))
 	}
@@ -285,3 +286,6 @@ func (s *Site) newest() []*Doc {
 	sortDocsNewest(docs)
 	return docs
 }
+
+// DocByID returns the document with an ID, or nil.
+func (s *Site) DocByID(id string) *Doc { return s.byID[id] }

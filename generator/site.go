@@ -53,6 +53,7 @@ import (
 	"strings"
 
 	"gazette/generator/content"
+	"gazette/generator/xref"
 )
 
 // Site is the whole linked archive.
@@ -64,7 +65,8 @@ type Site struct {
 	Issuers   []*Issuer  // by document count, then name
 	Years     []*Group   // newest first
 	Kinds     []*Group   // by count, then name
-	Plans     *PlanIndex // plans, their tasks and the offices they name (plans.go)
+	Missing   []xref.Missing // cited 文号 not in the archive, most cited first
+	Plans     *PlanIndex     // plans, their tasks and the offices they name (plans.go)
 	byID      map[string]*Doc
 	issuerMap map[string]*Issuer
 }
@@ -154,9 +156,12 @@ type Doc struct {
 	parentLine int
 
 	// Filled by rendering.
-	HTML    template.HTML
-	Outline []Heading
-	Text    string // plain text, for search and snippets
+	HTML       template.HTML
+	Outline    []Heading
+	Text       string // plain text, for search and snippets
+	Cites      []Cite // what the body cites, in order
+	CitedBy    []Cite // who cites this document (被引用)
+	RepealedBy []*Doc // documents that repeal it (废止)
 }
 
 // Year is the document's year, or 0.

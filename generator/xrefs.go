@@ -1,0 +1,91 @@
+package generator
+
+import (
+	"sort"
+
+	"gazette/generator/xref"
+)
+
+// Cite is a citation with its documents resolved, for templates.
+type Cite struct {
+	xref.Citation
+	From   *Doc // the citing document
+	Target *Doc // the cited document, nil when not in the archive
+}
+
+// Repealed reports whether the relation is a repeal (废止).
+func (c Cite) Repealed() bool { return c.Relation == xref.RelRepeals }
+
+// Issues reports whether the relation is 印发 (a notice issuing a plan).
+func (c Cite) Issues() bool { return c.Relation == xref.RelIssues }
+
+// xrefIndex indexes every document for citation resolution. Target URLs
+// carry the base path, since they are written into pages as they are.
+func (s *Site) xrefIndex() *xref.Index {
+	targets := make([]xref.Target, 0, len(s.Docs))
+	base := s.Config.BasePath()
+	for _, d := range s.Docs {
+		t := xref.Target{ID: d.ID, URL: base + d.URL, Title: d.Meta.Title, DocNumber: d.Meta.DocNumber}
+		if t.DocNumber == "" {
+			t.DocNumber = d.Meta.DocNumberPrinted
+		}
+		if d.Parent != nil {
+			t.Parent = d.Parent.ID
+		}
+		targets = append(targets, t)
+	}
+	return xref.NewIndex(targets)
+}
+
+// linkCitations fills Cites, CitedBy and RepealedBy from the citations
+// found while rendering, and the site's list of unresolved 文号.
+func (s *Site) linkCitations(found [][]xref.Citation) {
+	var all []xref.Citation
+	for i, d := range s.Docs {
+		for _, c := range found[i] {
+			c.Line += d.BodyLine - 1
+			all = append(all, c)
+			cite := Cite{Citation: c, From: d, Target: s.byID[c.TargetID]}
+			d.Cites = append(d.Cites, cite)
+			if cite.Target == nil {
+				continue
+			}
+			cite.Target.CitedBy = append(cite.Target.CitedBy, cite)
+			if c.Relation == xref.RelRepeals && !contains(cite.Target.RepealedBy, d) {
+				cite.Target.RepealedBy = append(cite.Target.RepealedBy, d)
+			}
+		}
+	}
+	for _, d := range s.Docs {
+		sort.SliceStable(d.CitedBy, func(i, j int) bool { return d.CitedBy[i].From.ID < d.CitedBy[j].From.ID })
+	}
+	s.Missing = xref.Unresolved(all)
+}
+
+// ResolvedCites are the citations of d that link into the archive, one per
+// target.
+func (d *Doc) ResolvedCites() []Cite {
+	var out []Cite
+	seen := map[*Doc]bool{}
+	for _, c := range d.Cites {
+		if c.Target != nil && !seen[c.Target] {
+			seen[c.Target] = true
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// MissingCites are the citations of d whose 文号 is not in the archive
+// (未收录), one per 文号.
+func (d *Doc) MissingCites() []Cite {
+	var out []Cite
+	seen := map[string]bool{}
+	for _, c := range d.Cites {
+		if c.Target == nil && c.Key != "" && !seen[c.Key] {
+			seen[c.Key] = true
+			out = append(out, c)
+		}
+	}
+	return out
+}
