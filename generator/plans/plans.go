@@ -29,8 +29,10 @@
 //     (its title), with the deadline of its 完成时限 section and the first
 //     amount of its 资金安排 section.
 //   - an inline block at the end of a paragraph, in parentheses:
-//     …减损。（牵头单位：农业农村局，配合单位：发改局、财政局）. The task is
-//     the paragraph's text without the block.
+//     …减损。（牵头单位：农业农村局，配合单位：发改局、财政局）, or after a
+//     full stop or comma: …转变。牵头单位：科技局，配合单位：…. The task is
+//     the paragraph's text without the block; labelled paragraphs right
+//     after it add to the block.
 //   - a paragraph that holds only a parenthesised block, standing for the
 //     paragraph before it.
 //
@@ -271,9 +273,10 @@ func Extract(title string, src []byte, root ast.Node) []Task {
 			}
 			start(b)
 			cur.Text = text
-			apply(cur, curRoles, labelled(stripEmphasisParen(marker)))
-			flush()
-			lastText = -1
+			pairs := labelled(stripEmphasisParen(marker))
+			apply(cur, curRoles, pairs)
+			lastRole = pairs[len(pairs)-1].role
+			lastText = -1 // labelled paragraphs that follow continue this block
 			continue
 		}
 		flush()
@@ -339,7 +342,7 @@ func joined(blocks []block, i int, used []bool) string {
 }
 
 // inlineAt is the byte offset of a marker block inside a paragraph: a
-// bracketed one (（牵头单位：…）) or one after a full stop
+// bracketed one (（牵头单位：…）) or one after a full stop or comma
 // (…转变。牵头单位：科技局，配合单位：…), or -1.
 func inlineAt(s string) int {
 	if loc := inlineRe.FindStringIndex(s); loc != nil {
@@ -349,7 +352,7 @@ func inlineAt(s string) int {
 		if labelRoles[s[loc[2]:loc[3]]] == roleDeadline || labelRoles[s[loc[2]:loc[3]]] == roleSkip {
 			continue
 		}
-		if before := strings.TrimRight(s[:loc[0]], " "); strings.HasSuffix(before, "。") || strings.HasSuffix(before, "；") {
+		if before := strings.TrimRight(s[:loc[0]], " "); before != "" && strings.ContainsAny(lastRune(before), "。；，,") {
 			return loc[0]
 		}
 	}
