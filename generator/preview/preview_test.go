@@ -51,14 +51,22 @@ func (b *syncBuffer) String() string {
 
 // preview is a running server on a copy of the test site.
 type preview struct {
-	tb  testing.TB
-	dir string
-	s   *Server
-	ts  *httptest.Server
-	log *syncBuffer
+	tb   testing.TB
+	dir  string
+	s    *Server
+	ts   *httptest.Server
+	log  *syncBuffer
+	wait time.Duration // deadline for one build
 }
 
 func startPreview(tb testing.TB, dir string) *preview {
+	tb.Helper()
+	return startPreviewWait(tb, dir, wait)
+}
+
+// startPreviewWait is startPreview with another deadline for each build,
+// for large archives.
+func startPreviewWait(tb testing.TB, dir string, wait time.Duration) *preview {
 	tb.Helper()
 	log := &syncBuffer{}
 	s := New(Options{ConfigPath: filepath.Join(dir, "config.toml"), Log: log})
@@ -81,7 +89,7 @@ func startPreview(tb testing.TB, dir string) *preview {
 	case <-time.After(wait):
 		tb.Fatal("no first build")
 	}
-	return &preview{tb: tb, dir: dir, s: s, ts: ts, log: log}
+	return &preview{tb: tb, dir: dir, s: s, ts: ts, log: log, wait: wait}
 }
 
 // get fetches a site path (below the base path) and returns status and body.
@@ -169,7 +177,7 @@ func (p *preview) next(c <-chan event) event {
 			p.tb.Fatal("event stream closed")
 		}
 		return ev
-	case <-time.After(wait):
+	case <-time.After(p.wait):
 		p.tb.Fatalf("no event; log:\n%s", p.log.String())
 	}
 	return event{}
@@ -399,5 +407,43 @@ func TestConsistentDuringRebuilds(t *testing.T) {
 	wg.Wait()
 	if fetched == 0 {
 		t.Fatal("no page of an edited build was fetched")
+	}
+}
+
+// TestConfigAndTheme switches on a theme in config.toml, then edits the
+// theme: both are watched, the theme folder from the moment the config
+// names it.
+func TestConfigAndTheme(t *testing.T) {
+	t.Parallel()
+	dir := copySite(t)
+	p := startPreview(t, dir)
+	ev := p.subscribe()
+	p.write("themes/mine/assets/style.css", "body{color:red}")
+	cfg := p.read("config.toml")
+	p.write("config.toml", cfg+"theme = \"mine\"\n")
+	for {
+		if e := p.next(ev); e.name != "reload" {
+			t.Fatalf("event %+v, want reload", e)
+		}
+		if _, body := p.get("assets/style.css"); strings.Contains(body, "color:red") {
+			break
+		}
+	}
+	p.write("themes/mine/assets/style.css", "body{color:blue}")
+	for {
+		if e := p.next(ev); e.name != "reload" {
+			t.Fatalf("event %+v, want reload", e)
+		}
+		if _, body := p.get("assets/style.css"); strings.Contains(body, "color:blue") {
+			break
+		}
+	}
+	// A broken config is a build error like any other.
+	p.write("config.toml", cfg+"colour = 1\n")
+	if e := p.next(ev); e.name != "problems" || !strings.Contains(e.data, "config.toml") || !strings.Contains(e.data, "colour") {
+		t.Fatalf("event %+v, want problems naming config.toml", e)
+	}
+	if code, _ := p.get("demo/"); code != 200 {
+		t.Errorf("last good site not served after a config error: %d", code)
 	}
 }
