@@ -25,10 +25,10 @@ var headingRanks = []*regexp.Regexp{
 var itemStart = regexp.MustCompile(`^(第[一二三四五六七八九十百零〇]+[编章节条]|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）]|\d{1,2}[.．、]([^\d]|$)|\d{1,2}日|[△●•①-⑳]|——|附件|附表|- )`)
 
 // rank returns the heading rank of a paragraph, or -1. A heading is short
-// and holds no sentence punctuation; an article (第一条) is a heading only
+// and ends no sentence or clause inside (commas are allowed); an article (第一条) is a heading only
 // when it stands nearly alone.
 func rank(s string) int {
-	if runeLen(s) > 30 || strings.ContainsAny(s, "。，,；;：:！？!?") {
+	if runeLen(s) > 30 || strings.ContainsAny(s, "。；;：:！？!?") {
 		return -1
 	}
 	for i, re := range headingRanks {
@@ -228,7 +228,7 @@ func (r *renderer) joins(prev, next line, blanks int) bool {
 	if r.perLine || itemStart.MatchString(n) || onlyDate.MatchString(n) || startsWithDocNum(n) {
 		return false
 	}
-	if rank(p) >= 0 || endsSentence(p) {
+	if rank(p) >= 0 || endsSentence(p) || fieldLineRe.MatchString(n) {
 		return false
 	}
 	if blanks == 0 {
@@ -240,7 +240,10 @@ func (r *renderer) joins(prev, next line, blanks int) bool {
 	return blanks == 1 && runeLen(p) > 8 && (!strings.Contains(p, " ") || runeLen(p) > 30)
 }
 
-var leadMarkRe = regexp.MustCompile(`^(△|\d{1,2}日)\s*`)
+// fieldLineRe matches a "label：value" line (时间：2023年5月, 牵头单位:市教育局).
+var fieldLineRe = regexp.MustCompile(`^\p{Han}{2,8}[:：]`)
+
+var leadMarkRe = regexp.MustCompile(`^(△|\d{1,2}日|[(（][一二三四五六七八九十\d]+[)）]|\d{1,2}[.．、]|[一二三四五六七八九十]+、)\s*`)
 
 // startsWithDocNum reports whether s starts with a 文号 (a file-list line).
 func startsWithDocNum(s string) bool {
