@@ -138,6 +138,8 @@ med() { awk -v t="$1" -v n="$2" -v c="$3" '$1==t && $2==n {print $c}' "$raw" | m
 
 raw=$scale/bench-$(date -u +%Y%m%dT%H%M%SZ).tsv
 : >"$raw"
+loadavg() { cut -d' ' -f1 /proc/loadavg; }
+load_start=$(loadavg)
 for n in "${sizes[@]}"; do
 	corpus "$n"
 	for ((i = 1; i <= runs; i++)); do
@@ -164,9 +166,13 @@ for n in "${sizes[@]}"; do
 	log "$n documents: Hugo wrote ${files_h} files${ours:+, gazette ${files_g}}"
 done
 
+load_end=$(loadavg)
 echo
 echo "medians of $runs runs; CPU = user+sys; RSS = peak resident set; ratio = gazette/Hugo"
-echo "Hugo: $("$hugo" version | cut -d' ' -f1-2); machine: $(nproc) CPUs, $(free -g | awk '/^Mem:/ {print $2}') GiB"
+echo "Hugo: $("$hugo" version | cut -d' ' -f1-2); machine: $(nproc) CPUs, $(free -g | awk '/^Mem:/ {print $2}') GiB; load average $load_start at start, $load_end at end"
+if awk -v a="$load_start" -v b="$load_end" -v n="$(nproc)" 'BEGIN {exit !(a > n || b > n)}'; then
+	echo "warning: the machine was busy (load above $(nproc)): wall times are inflated; CPU times and ratios hold up better"
+fi
 echo
 printf '%8s | %8s %8s %8s | %8s %8s %8s | %6s %6s %6s\n' docs "ours s" "CPU s" "RSS MB" "Hugo s" "CPU s" "RSS MB" wall CPU RSS
 printf '%s\n' "---------+----------------------------+----------------------------+---------------------"
