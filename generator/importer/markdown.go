@@ -11,6 +11,7 @@ import (
 // starts with one of them becomes a Markdown heading; its level depends on
 // which ranks the document uses (the highest one used is ##).
 var headingRanks = []*regexp.Regexp{
+	nil, // a section title line of a one-paragraph-per-line text, see sectionLine
 	regexp.MustCompile(`^第[一二三四五六七八九十百零〇]+[编章]`),
 	regexp.MustCompile(`^第[一二三四五六七八九十百零〇]+节`),
 	regexp.MustCompile(`^[一二三四五六七八九十]+、`),
@@ -32,7 +33,7 @@ func rank(s string) int {
 		return -1
 	}
 	for i, re := range headingRanks {
-		if re.MatchString(s) {
+		if re != nil && re.MatchString(s) {
 			if i == len(headingRanks)-1 && runeLen(s) > 12 {
 				return -1
 			}
@@ -288,6 +289,9 @@ func (r *renderer) headings(paras []string, kinds []int) string {
 		ranks[i] = -1
 		if kinds[i] == blockText {
 			ranks[i] = rank(p)
+			if ranks[i] < 0 && r.perLine && sectionLine(p) {
+				ranks[i] = 0
+			}
 			if ranks[i] >= 0 {
 				used[ranks[i]] = true
 			}
@@ -336,6 +340,13 @@ func (r *renderer) headings(paras []string, kinds []int) string {
 		b.WriteString("\n")
 	}
 	return b.String()
+}
+
+// sectionLine reports whether a paragraph of a one-paragraph-per-line text
+// is a section title: short, no punctuation, no space, no list marker.
+func sectionLine(p string) bool {
+	return runeLen(p) >= 4 && runeLen(p) <= 24 && !strings.ContainsAny(p, "，,。；;：:！？!?、 ") &&
+		!itemStart.MatchString(p) && !onlyDate.MatchString(p) && !startsWithDocNum(p)
 }
 
 var dayRe = regexp.MustCompile(`^(\d{1,2}日)\s*`)

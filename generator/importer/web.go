@@ -255,11 +255,18 @@ func (im *importer) parseReport(header, rest []line) parsed {
 	if m := subtitleRe.FindStringSubmatch("——" + strings.TrimSpace(sub)); m != nil {
 		p.doc.DateSigned, _ = mkDate(m[1], m[2], m[3])
 	}
-	for _, l := range rest {
+	for i := 0; i < len(rest); i++ {
+		l := rest[i]
 		s := l.trim()
 		if squash(s) == squash(title) {
 			p.head = append(p.head, l)
 			continue
+		}
+		if strings.HasPrefix(s, "——") && i+1 < len(rest) && !rest[i+1].blank() && !endsSentence(s) && speakerRe.FindString(rest[i+1].trim()) == "" {
+			// The subtitle wraps: keep it one paragraph.
+			l = line{n: l.n, s: s + rest[i+1].trim()}
+			s = l.s
+			i++
 		}
 		if m := subtitleRe.FindStringSubmatch(s); m != nil && p.doc.DateSigned.IsZero() {
 			p.doc.DateSigned, _ = mkDate(m[1], m[2], m[3])
