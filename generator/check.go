@@ -47,6 +47,7 @@ func Check(ctx context.Context, cfg Config, fsys fs.FS, name string) diag.List {
 		locate(problems, src)
 		problems.Add(checkDocNumbers(site, src)...)
 		problems.Add(checkDates(site, src)...)
+		problems.Add(checkSourceURLs(site, src)...)
 		problems.Add(checkBodies(ctx, site, fsys, name)...)
 	}
 	problems.Sort()
@@ -161,6 +162,22 @@ func commonIssuer(a, b *Doc) string {
 	return ""
 }
 
+// checkSourceURLs reports a source_url that is not a web address: pages
+// link to it, and a javascript: or file: address would not be one.
+func checkSourceURLs(s *Site, src *sources) diag.List {
+	var ps diag.List
+	for _, d := range s.Docs {
+		u := d.Meta.SourceURL
+		if u == "" {
+			continue
+		}
+		if l := strings.ToLower(u); !strings.HasPrefix(l, "http://") && !strings.HasPrefix(l, "https://") {
+			ps.Errorf(d.File, src.keyLine(d.File, "source_url"), "source_url %q is not a web address: write the http:// or https:// address the document was taken from", shorten(u))
+		}
+	}
+	return ps
+}
+
 // Dates before the People's Republic or after minDate/maxDate are typos.
 var (
 	minDate = time.Date(1949, 10, 1, 0, 0, 0, 0, time.UTC)
@@ -271,7 +288,14 @@ func checkBody(md goldmark.Markdown, ix *xref.Index, d *Doc, paths map[string]bo
 			checkDest(&ps, d, "image", string(n.Destination), lines.of(n, src), paths, fsys, file, base)
 		case *ast.AutoLink:
 			checkDest(&ps, d, "link", string(n.URL(src)), lines.of(n, src), paths, fsys, file, base)
-		case *ast.RawHTML, *ast.HTMLBlock:
+		case *ast.RawHTML:
+			line := lines.of(n, src)
+			if n.Segments.Len() > 0 {
+				line = lines.line(n.Segments.At(0).Start)
+			}
+			ps.Warnf(d.File, line, "raw HTML is never shown on the page: write it as Markdown or remove it")
+			return ast.WalkSkipChildren, nil
+		case *ast.HTMLBlock:
 			ps.Warnf(d.File, lines.of(n, src), "raw HTML is never shown on the page: write it as Markdown or remove it")
 			return ast.WalkSkipChildren, nil
 		}
@@ -322,11 +346,17 @@ func checkDest(ps *diag.List, d *Doc, what, dest string, line int, paths map[str
 	var site string
 	if strings.HasPrefix(p, "/") {
 		site = strings.TrimPrefix(path.Clean(p), "/")
+		if strings.HasSuffix(p, "/") && site != "" {
+			site += "/"
+		}
 		if b := strings.TrimPrefix(base, "/"); b != "" && strings.HasPrefix(site+"/", b) {
 			site = strings.TrimPrefix(strings.TrimPrefix(site, strings.TrimSuffix(b, "/")), "/")
 		}
 	} else {
 		site = strings.TrimPrefix(path.Join("/"+d.URL, p), "/")
+		if strings.HasSuffix(p, "/") && site != "" {
+			site += "/"
+		}
 	}
 	if paths[site] || paths[site+"/"] {
 		return
@@ -462,7 +492,7 @@ func bodyLimits(file, body string, bodyLine int) diag.List {
 			return ps
 		}
 		if depth := nesting(l); depth > maxNesting {
-			ps.Errorf(file, line, "lists or quotes nest %d levels deep, more than %d: flatten them", depth, maxNesting)
+			ps.Errorf(file, line, "lists or quotes nest deeper than %d levels (or are indented more than %d columns): flatten them", maxNesting, 4*maxNesting)
 			return ps
 		}
 		if n := strings.Count(l, "]("); n > maxLinkOpens {
@@ -481,11 +511,16 @@ func nesting(l string) int {
 	i := 0
 	for i < len(l) {
 		switch c := l[i]; {
-		case c == ' ':
-			col++
-			i++
-		case c == '\t':
-			col += 4 - col%4
+		case c == ' ' || c == '\t':
+			// Indentation before the first marker nests; spaces after a
+			// marker are part of it.
+			if depth == 0 {
+				if c == '\t' {
+					col += 4 - col%4
+				} else {
+					col++
+				}
+			}
 			i++
 		case c == '>':
 			depth++
@@ -544,4 +579,15 @@ func (offsiteImages) Transform(doc *ast.Document, reader text.Reader, pc parser.
 		}
 		img.Parent().ReplaceChild(img.Parent(), img, link)
 	}
+}
+
+// removeDoc returns docs without d.
+func removeDoc(docs []*Doc, d *Doc) []*Doc {
+	out := docs[:0]
+	for _, x := range docs {
+		if x != d {
+			out = append(out, x)
+		}
+	}
+	return out
 }

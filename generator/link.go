@@ -122,6 +122,7 @@ func link(cfg Config, files []*loaded, prefix string) (*Site, diag.List) {
 		for a, n := d.Parent, 0; a != nil; a, n = a.Parent, n+1 {
 			if a == d || n > 100 {
 				ps.Errorf(d.File, d.parentLine, "parent chain loops back to this document")
+				d.Parent.Children = removeDoc(d.Parent.Children, d) // else reading order recurses forever
 				d.Parent = nil
 				break
 			}
