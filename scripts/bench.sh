@@ -85,9 +85,12 @@ go build -o "$scale/bin/gazette" ./cmd/gazette
 go build -o "$scale/bin/gazette-corpus" ./cmd/gazette-corpus
 gazette=$root/$scale/bin/gazette
 ours=yes
+force=()
 if ! "$gazette" build -h >/dev/null 2>&1; then
 	log "gazette has no build command yet: timing Hugo alone"
 	ours=""
+elif "$gazette" build -h 2>&1 | grep -q -- -force; then
+	force=(-force) # a full build: no build cache, no unchanged files
 fi
 
 # corpus SIZE makes $scale/SIZE (config.toml, content/) and $scale/SIZE-hugo
@@ -150,7 +153,8 @@ for n in "${sizes[@]}"; do
 				--destination "$root/$scale/out/$n-hugo" --cacheDir "$root/$scale/out/hugo-cache"
 		}
 		run_ours() {
-			timed gazette "$n" "$root/$scale/out/$n-gazette" "$gazette" build \
+			rm -rf "$scale/$n/.gazette-cache"
+			timed gazette "$n" "$root/$scale/out/$n-gazette" "$gazette" build "${force[@]}" \
 				-config "$root/$scale/$n/config.toml" -o "$root/$scale/out/$n-gazette"
 		}
 		if ((i % 2)); then
