@@ -332,7 +332,6 @@ func attachments(body, rest []line) []content.Attachment {
 	var later strings.Builder
 	for _, l := range rest {
 		later.WriteString(squash(l.s))
-		later.WriteByte('\n')
 	}
 	laterText := simplified(later.String())
 	var out []content.Attachment

@@ -299,25 +299,20 @@ func firstNonBlank(seg []line) int {
 // ((略)), and otherwise says whether its title is printed again after the
 // line that lists it.
 func includedLater(ls []line, a content.Attachment) *bool {
+	no := false
 	if a.Note == "略" {
-		no := false
 		return &no
 	}
-	want := squash(a.Title)
-	listed := false
+	var all strings.Builder
 	for _, l := range ls {
-		s := squash(l.s)
-		if !listed {
-			if strings.Contains(s, want) || attachRe.MatchString(l.trim()) && strings.Contains(want, strings.TrimPrefix(s, "附件")) {
-				listed = true
-			}
-			continue
-		}
-		if strings.Contains(s, want) || len(want) > 9 && strings.Contains(s, want[:len(want)-3]) {
-			return nil
-		}
+		all.WriteString(squash(l.s))
 	}
-	no := false
+	text, want := simplified(all.String()), squash(a.Title)
+	// The first mention is the list; a second one is the attachment
+	// itself, perhaps printed over several lines.
+	if i := strings.Index(text, want); i >= 0 && strings.Contains(text[i+len(want):], want) {
+		return nil
+	}
 	return &no
 }
 

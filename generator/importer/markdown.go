@@ -15,7 +15,7 @@ var headingRanks = []*regexp.Regexp{
 	regexp.MustCompile(`^第[一二三四五六七八九十百零〇]+[编章]`),
 	regexp.MustCompile(`^第[一二三四五六七八九十百零〇]+节`),
 	regexp.MustCompile(`^[一二三四五六七八九十]+、`),
-	regexp.MustCompile(`^[(（][一二三四五六七八九十]+[)）]`),
+	regexp.MustCompile(`^[(（]?[一二三四五六七八九十]+[)）]`), // also 五)实施步骤, its ( lost
 	regexp.MustCompile(`^\d{1,2}[.．、]([^\d]|$)`),
 	regexp.MustCompile(`^[(（]\d{1,2}[)）]`),
 	regexp.MustCompile(`^第[一二三四五六七八九十百零〇]+条`),
