@@ -258,8 +258,20 @@ func (im *importer) emitDocument(dir, slug string, p parsed, from, to int) {
 	if len(parts) == 0 && len(nonBlank(p.embedded)) > 0 {
 		// Embedded text that is not a plan (measures, an attachment)
 		// stays in the notice.
-		emb := r.render(p.embedded)
-		body = strings.TrimRight(body, "\n") + "\n\n" + emb
+		// Its title line becomes a heading above its own.
+		emb := p.embedded
+		head := ""
+		if nb := nonBlank(emb); len(nb) > 0 {
+			if t := emb[nb[0]].trim(); runeLen(t) <= 40 && !strings.ContainsAny(t, "，,。；;：:！？!?") && !itemStart.MatchString(t) && rank(t) < 0 {
+				head = "## " + escape(t) + "\n\n"
+				emb = emb[nb[0]+1:]
+			}
+		}
+		er := &renderer{perLine: im.perLine, residue: &im.residue}
+		if head != "" {
+			er.shift = 1
+		}
+		body = strings.TrimRight(body, "\n") + "\n\n" + head + er.render(emb)
 	}
 	id := dir + "/" + slug
 	im.emit(id+".md", &d, body)

@@ -148,6 +148,7 @@ func escapeBlock(s string) string {
 type renderer struct {
 	perLine   bool // the source puts one paragraph on each line
 	chronicle bool // N日 paragraphs are days of a chronicle
+	shift     int  // heading levels start at ## plus shift
 	residue   *[]Residue
 }
 
@@ -244,7 +245,7 @@ func (r *renderer) joins(prev, next line, blanks int) bool {
 // fieldLineRe matches a "label：value" line (时间：2023年5月, 牵头单位:市教育局).
 var fieldLineRe = regexp.MustCompile(`^\p{Han}{2,8}[:：]`)
 
-var leadMarkRe = regexp.MustCompile(`^(△|\d{1,2}日|[(（][一二三四五六七八九十\d]+[)）]|\d{1,2}[.．、]|[一二三四五六七八九十]+、)\s*`)
+var leadMarkRe = regexp.MustCompile(`^(△|第[一二三四五六七八九十百零〇]+[章节条]|\d{1,2}日|[(（][一二三四五六七八九十\d]+[)）]|\d{1,2}[.．、]|[一二三四五六七八九十]+、)\s*`)
 
 // startsWithDocNum reports whether s starts with a 文号 (a file-list line).
 func startsWithDocNum(s string) bool {
@@ -298,7 +299,7 @@ func (r *renderer) headings(paras []string, kinds []int) string {
 		}
 	}
 	level := make([]int, len(headingRanks))
-	next := 2
+	next := 2 + r.shift
 	for i, u := range used {
 		if u {
 			level[i] = min(next, 6)
