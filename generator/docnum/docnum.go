@@ -51,6 +51,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -146,6 +147,12 @@ func Parse(s string) (Number, bool) {
 func Find(text string) []Match {
 	var out []Match
 	for i := 0; i < len(text); {
+		// Fast skip: every opening bracket is '(' or '[' or starts with
+		// the UTF-8 lead byte 0xE3 (〔【〖) or 0xEF (（［﹝).
+		if c := text[i]; c != '(' && c != '[' && c != 0xE3 && c != 0xEF {
+			i++
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(text[i:])
 		if !isOpen(r) {
 			i += size
@@ -236,13 +243,15 @@ func prefixBefore(text string, i int) (start int, prefix string, ok bool) {
 		}
 		start -= size
 	}
-	run := text[start:end]
 	// Cut after the last stop word in the run.
 	cut := 0
-	for _, w := range stopWords {
-		if k := strings.LastIndex(run, w); k >= 0 && k+len(w) > cut {
-			cut = k + len(w)
+	for p := end; p > start; {
+		r, size := utf8.DecodeLastRuneInString(text[start:p])
+		if stopEnd(text[start:p], r) {
+			cut = p - start
+			break
 		}
+		p -= size
 	}
 	start += cut
 	prefix = text[start:end]
@@ -258,6 +267,27 @@ func prefixBefore(text string, i int) (start int, prefix string, ok bool) {
 	}
 	return start, prefix, true
 }
+
+// stopEnd reports whether s, whose last character is r, ends with a stop
+// word.
+func stopEnd(s string, r rune) bool {
+	for _, w := range stopByLast[r] {
+		if strings.HasSuffix(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// stopByLast indexes stopWords by their last character.
+var stopByLast = func() map[rune][]string {
+	m := map[rune][]string{}
+	for _, w := range stopWords {
+		r, _ := utf8.DecodeLastRuneInString(w)
+		m[r] = append(m[r], w)
+	}
+	return m
+}()
 
 // stopWords end the text before a prefix: words that introduce a citation
 // and function characters that never occur in a 机关代字.
@@ -347,7 +377,7 @@ var variants = map[rune]rune{
 
 var (
 	t2s    = sync.OnceValue(func() *opencc.OpenCC { cc, _ := opencc.New("t2s"); return cc })
-	folded sync.Map // rune -> string
+	folded sync.Map // rune -> rune, outside the cjkCache range
 )
 
 // Fold maps s to simplified characters: NFKC (full-width letters and
@@ -366,35 +396,94 @@ func Fold(s string) string {
 	if ascii {
 		return s
 	}
-	s = norm.NFKC.String(s)
+	if unchanged(s) {
+		return s
+	}
+	if !norm.NFKC.IsNormalString(s) {
+		s = norm.NFKC.String(s)
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range s {
-		if r < utf8.RuneSelf {
-			b.WriteRune(r)
-			continue
-		}
-		b.WriteString(foldRune(r))
+		b.WriteRune(foldRune(r))
 	}
 	return b.String()
 }
 
-func foldRune(r rune) string {
-	if v, ok := variants[r]; ok {
-		return string(v)
+// FoldRune folds one character the way Fold does, for callers that fold
+// text rune by rune. ok is false when r needs NFKC, which works on whole
+// strings: then use Fold.
+func FoldRune(r rune) (folded rune, ok bool) {
+	if !nfkcStable(r) {
+		return r, false
 	}
-	if !unicode.Is(unicode.Han, r) {
-		return string(r)
-	}
-	if v, ok := folded.Load(r); ok {
-		return v.(string)
-	}
-	out := string(r)
-	if cc := t2s(); cc != nil {
-		if s, err := cc.Convert(out); err == nil && utf8.RuneCountInString(s) == 1 {
-			out = s
+	return foldRune(r), true
+}
+
+// unchanged reports whether Fold would return s as it is: every character
+// is one that NFKC keeps (checked for the common ranges only) and
+// foldRune does not change.
+func unchanged(s string) bool {
+	for _, r := range s {
+		if !nfkcStable(r) || foldRune(r) != r {
+			return false
 		}
 	}
-	folded.Store(r, out)
+	return true
+}
+
+// nfkcStable reports whether r is in a range NFKC leaves alone: ASCII
+// other than control characters, CJK Unified Ideographs, the CJK
+// punctuation 、。〃〄々〆〇〈〉《》「」『』【】〒〓〔〕〖〗, and — ‘’“”.
+func nfkcStable(r rune) bool {
+	switch {
+	case r >= 0x20 && r < 0x7f, r == '\n', r == '\t':
+		return true
+	case r >= 0x4E00 && r <= 0x9FFF:
+		return true
+	case r >= 0x3001 && r <= 0x3017:
+		return true
+	case r == 0x2014, r >= 0x2018 && r <= 0x201D:
+		return true
+	}
+	return false
+}
+
+func foldRune(r rune) rune {
+	if r < utf8.RuneSelf {
+		return r
+	}
+	if v, ok := variants[r]; ok {
+		return v
+	}
+	if !unicode.Is(unicode.Han, r) {
+		return r
+	}
+	var slot *atomic.Int32
+	if r >= cjkFirst && r <= cjkLast {
+		slot = &cjkCache[r-cjkFirst]
+		if v := slot.Load(); v != 0 {
+			return rune(v)
+		}
+	} else if v, ok := folded.Load(r); ok {
+		return v.(rune)
+	}
+	out := r
+	if cc := t2s(); cc != nil {
+		if s, err := cc.Convert(string(r)); err == nil && utf8.RuneCountInString(s) == 1 {
+			out, _ = utf8.DecodeRuneInString(s)
+		}
+	}
+	if slot != nil {
+		slot.Store(int32(out))
+	} else {
+		folded.Store(r, out)
+	}
 	return out
 }
+
+// cjkCache caches foldRune for the CJK Unified Ideographs and Extension A
+// blocks, where nearly all text is; 0 means not yet looked up.
+const cjkFirst, cjkLast = 0x3400, 0x9FFF
+
+var cjkCache [cjkLast - cjkFirst + 1]atomic.Int32

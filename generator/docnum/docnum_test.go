@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 func TestParse(t *testing.T) {
@@ -155,6 +157,15 @@ func TestFind(t *testing.T) {
 	}
 }
 
+// TestNFKCStable checks the fast path of Fold against NFKC itself.
+func TestNFKCStable(t *testing.T) {
+	for r := rune(0); r <= 0xFFFF; r++ {
+		if nfkcStable(r) && !norm.NFKC.IsNormalString(string(r)) {
+			t.Errorf("nfkcStable(%U) but NFKC changes it", r)
+		}
+	}
+}
+
 func TestFold(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"涇源縣人民政府公報", "泾源县人民政府公报"},
@@ -163,6 +174,9 @@ func TestFold(t *testing.T) {
 		{"家長", "家长"},
 		{"中小學生", "中小学生"},
 		{"ascii only", "ascii only"},
+		{"（2023）", "(2023)"},
+		{"甲\u3000乙", "甲 乙"},
+		{"\uF900", "岂"}, // compatibility ideograph → 豈 → 岂
 		{"张政办发", "张政办发"},
 	}
 	for _, tt := range tests {

@@ -38,6 +38,9 @@ type state struct {
 	self  string
 	title string // normalized title of the citing document
 	cites []Citation
+
+	scratch []byte // block text buffer, reused from block to block
+	marks   []int  // offsets of 《, 号 and 號 in the source
 }
 
 // NewContext returns a parser context for converting the body of the
@@ -45,9 +48,7 @@ type state struct {
 func NewContext(ix *Index, self string) parser.Context {
 	pc := parser.NewContext()
 	st := &state{ix: ix, self: self}
-	if t, ok := ix.ByID(self); ok {
-		st.title = NormalizeTitle(t.Title)
-	}
+	st.title = ix.normTitle(self)
 	pc.Set(stateKey, st)
 	return pc
 }
@@ -71,13 +72,20 @@ func (transformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Co
 		return
 	}
 	source := reader.Source()
+	marks := findMarks(source)
+	if len(marks) == 0 {
+		return
+	}
+	st.marks = marks
 	var blocks []ast.Node
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering || n.Type() != ast.TypeBlock {
 			return ast.WalkContinue, nil
 		}
 		if c := n.FirstChild(); c != nil && c.Type() == ast.TypeInline {
-			blocks = append(blocks, n)
+			if mayCite(n, source, marks) {
+				blocks = append(blocks, n)
+			}
 			return ast.WalkSkipChildren, nil
 		}
 		return ast.WalkContinue, nil
@@ -86,6 +94,53 @@ func (transformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Co
 	for _, b := range blocks {
 		st.block(b, source, &lines)
 	}
+}
+
+// findMarks returns the sorted offsets in source of 《, 号 and 號: every
+// mention holds one. It searches for their last UTF-8 byte, which is rarer
+// in Chinese text than their first.
+func findMarks(source []byte) []int {
+	var marks []int
+	for _, m := range [...]string{"《", "号", "號"} {
+		last := m[len(m)-1]
+		for i := len(m) - 1; i < len(source); {
+			j := bytes.IndexByte(source[i:], last)
+			if j < 0 {
+				break
+			}
+			i += j
+			if string(source[i+1-len(m):i+1]) == m {
+				marks = append(marks, i+1-len(m))
+			}
+			i++
+		}
+	}
+	sort.Ints(marks)
+	return marks
+}
+
+// mayCite reports whether block b has text that could hold a mention.
+// Most blocks do not, and are skipped before any allocation: a paragraph,
+// heading or list item whose source lines hold no mark, or any other block
+// none of whose text nodes does.
+func mayCite(b ast.Node, source []byte, marks []int) bool {
+	if lines := b.Lines(); lines != nil && lines.Len() > 0 {
+		lo, hi := lines.At(0).Start, lines.At(lines.Len()-1).Stop
+		k := sort.SearchInts(marks, lo)
+		return k < len(marks) && marks[k] < hi
+	}
+	found := false
+	_ = ast.Walk(b, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if t, ok := n.(*ast.Text); ok && entering {
+			v := t.Segment.Value(source)
+			if bytes.Contains(v, []byte("《")) || bytes.Contains(v, []byte("号")) || bytes.Contains(v, []byte("號")) {
+				found = true
+				return ast.WalkStop, nil
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+	return found
 }
 
 // piece is one text node of a run, at [start, end) of the block text.
@@ -98,6 +153,17 @@ type piece struct {
 type run struct {
 	parent ast.Node
 	pieces []piece
+}
+
+// hasMark reports whether the text of r holds one of marks (see findMarks).
+func (r *run) hasMark(marks []int) bool {
+	for _, p := range r.pieces {
+		k := sort.SearchInts(marks, p.t.Segment.Start)
+		if k < len(marks) && marks[k] < p.t.Segment.Stop {
+			return true
+		}
+	}
+	return false
 }
 
 // blockText is the plain text of one block, and its runs of text nodes.
@@ -149,6 +215,7 @@ type mention struct {
 	start, end int
 	run        int
 	num        docnum.Number // zero if none
+	key        string        // num.Key(), "" if none
 	title      string        // inside 《》, as printed; "" if none
 	target     Target
 	resolved   bool
@@ -156,21 +223,33 @@ type mention struct {
 }
 
 func (st *state) block(b ast.Node, source []byte, lines *lineIndex) {
-	var bt blockText
+	bt := blockText{buf: st.scratch[:0]}
 	bt.collect(b, source, true)
+	st.scratch = bt.buf
 	if len(bt.runs) == 0 {
 		return
 	}
 	var ms []mention
 	for ri, r := range bt.runs {
+		if !r.hasMark(st.marks) {
+			continue
+		}
 		start, end := r.pieces[0].start, r.pieces[len(r.pieces)-1].end
 		ms = append(ms, findMentions(string(bt.buf[start:end]), start, ri)...)
 	}
 	if len(ms) == 0 {
 		return
 	}
+	// Lines that start with a 文号 (a 发文目录) end a sentence.
+	numStarts := map[int]bool{}
 	for i := range ms {
+		if !ms[i].num.IsZero() {
+			ms[i].key = ms[i].num.Key()
+		}
 		st.resolve(&ms[i])
+		if ms[i].title == "" {
+			numStarts[ms[i].start] = true
+		}
 	}
 	for i := range ms {
 		m := &ms[i]
@@ -182,12 +261,10 @@ func (st *state) block(b ast.Node, source []byte, lines *lineIndex) {
 			Printed:  plain(bt.buf[m.start:m.end]),
 			Title:    plain([]byte(m.title)),
 			Relation: st.relation(bt.buf, ms, i),
-			Sentence: sentence(bt.buf, m.start, m.end),
+			Sentence: sentence(bt.buf, m.start, m.end, numStarts),
 			Line:     lines.line(st.sourceOffset(bt.runs[m.run], m.start)),
 		}
-		if !m.num.IsZero() {
-			c.Key = m.num.Key()
-		}
+		c.Key = m.key
 		if m.resolved {
 			c.TargetID = m.target.ID
 		}
@@ -254,12 +331,12 @@ func (st *state) resolve(m *mention) {
 	var byNum, byTitle Target
 	var okNum, okTitle bool
 	if !m.num.IsZero() {
-		byNum, okNum = st.ix.ByNumber(m.num.Key())
+		byNum, okNum = st.ix.byNumberKey(m.key)
 	}
 	if m.title != "" && !okNum {
 		byTitle, okTitle = st.ix.ByTitle(m.title)
 		if okTitle && !m.num.IsZero() && byTitle.DocNumber != "" {
-			if n, ok := docnum.Parse(byTitle.DocNumber); ok && n.Key() != m.num.Key() {
+			if n, ok := docnum.Parse(byTitle.DocNumber); ok && n.Key() != m.key {
 				okTitle = false
 			}
 		}
@@ -285,7 +362,7 @@ func (st *state) relation(buf []byte, ms []mention, i int) Relation {
 		if m.target.Parent == st.self && st.self != "" {
 			return RelIssues
 		}
-		if t := NormalizeTitle(m.target.Title); t != "" && strings.Contains(st.title, t) {
+		if t := st.ix.normTitle(m.target.ID); t != "" && strings.Contains(st.title, t) {
 			return RelIssues
 		}
 	}
@@ -380,17 +457,20 @@ func findMentions(s string, base, ri int) []mention {
 func findTitles(s string) [][2]int {
 	var out [][2]int
 	depth, start := 0, 0
-	for i, r := range s {
-		switch r {
-		case '《':
+	// 《 and 》 both start with the byte 0xE3.
+	for i := 0; i < len(s); i++ {
+		j := strings.IndexByte(s[i:], 0xE3)
+		if j < 0 {
+			break
+		}
+		i += j
+		switch {
+		case strings.HasPrefix(s[i:], "《"):
 			if depth == 0 {
 				start = i
 			}
 			depth++
-		case '》':
-			if depth == 0 {
-				continue
-			}
+		case strings.HasPrefix(s[i:], "》") && depth > 0:
 			if depth--; depth == 0 && i > start+len("《") {
 				out = append(out, [2]int{start, i + len("》")})
 			}
@@ -441,14 +521,20 @@ const maxSentence = 200
 
 // sentence returns the sentence of buf around [start, end): from after the
 // previous 。！？；!? (or the block start) to the next one, inclusive. A line
-// break ends a sentence when the next line starts with a 文号, as in the
-// lines of a 发文目录.
-func sentence(buf []byte, start, end int) string {
-	isEnd := func(r rune) bool { return strings.ContainsRune("。！？；!?", r) }
+// break ends a sentence when the next line starts with a 文号 (numStarts
+// holds the offsets of 文号 mentions), as in the lines of a 发文目录.
+func sentence(buf []byte, start, end int, numStarts map[int]bool) string {
+	startsWithNumber := func(i int) bool {
+		for i < len(buf) && (buf[i] == ' ' || buf[i] == '\t') {
+			i++
+		}
+		return numStarts[i]
+	}
+	isEnd := func(r rune) bool { return r == '。' || r == '！' || r == '？' || r == '；' || r == '!' || r == '?' }
 	s := start
 	for s > 0 {
 		r, size := utf8.DecodeLastRune(buf[:s])
-		if isEnd(r) || r == '\n' && startsWithNumber(buf[s:]) {
+		if isEnd(r) || r == '\n' && startsWithNumber(s) {
 			break
 		}
 		s -= size
@@ -456,7 +542,7 @@ func sentence(buf []byte, start, end int) string {
 	e := end
 	for e < len(buf) {
 		r, size := utf8.DecodeRune(buf[e:])
-		if r == '\n' && startsWithNumber(buf[e+size:]) {
+		if r == '\n' && startsWithNumber(e+size) {
 			break
 		}
 		e += size
@@ -492,14 +578,6 @@ func sentence(buf []byte, start, end int) string {
 	return b.String()
 }
 
-// startsWithNumber reports whether b starts with a 文号, after white space.
-func startsWithNumber(b []byte) bool {
-	s := string(b[:min(len(b), 96)])
-	t := strings.TrimLeftFunc(s, unicode.IsSpace)
-	ms := docnum.Find(t)
-	return len(ms) > 0 && ms[0].Start == 0
-}
-
 // sourceOffset maps an offset of the block text that lies in run r to the
 // source byte offset.
 func (st *state) sourceOffset(r run, off int) int {
@@ -511,22 +589,21 @@ func (st *state) sourceOffset(r run, off int) int {
 	return r.pieces[0].t.Segment.Start
 }
 
-// lineIndex turns source offsets into 1-based line numbers.
+// lineIndex turns source offsets into 1-based line numbers. Offsets come
+// mostly in increasing order, so it counts line breaks from the last one.
 type lineIndex struct {
-	source []byte
-	starts []int
+	source   []byte
+	off, num int // source[off] is on line num+1
 }
 
 func (li *lineIndex) line(off int) int {
-	if li.starts == nil {
-		li.starts = []int{0}
-		for i, c := range li.source {
-			if c == '\n' {
-				li.starts = append(li.starts, i+1)
-			}
-		}
+	if off < li.off {
+		li.off, li.num = 0, 0
 	}
-	return sort.Search(len(li.starts), func(i int) bool { return li.starts[i] > off })
+	off = min(off, len(li.source))
+	li.num += bytes.Count(li.source[li.off:off], []byte{'\n'})
+	li.off = off
+	return li.num + 1
 }
 
 // wrap moves the text of m, splitting text nodes where m starts and ends,

@@ -72,8 +72,10 @@
 package xref
 
 import (
+	"bytes"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"gazette/generator/docnum"
 )
@@ -115,6 +117,7 @@ type Target struct {
 // NewIndex and safe for concurrent use.
 type Index struct {
 	targets []Target
+	norm    []string // NormalizeTitle of each target's title
 	byID    map[string]int
 	byKey   map[string]int
 	byTitle map[string]int
@@ -126,6 +129,7 @@ type Index struct {
 func NewIndex(targets []Target) *Index {
 	ix := &Index{
 		targets: targets,
+		norm:    make([]string, len(targets)),
 		byID:    make(map[string]int, len(targets)),
 		byKey:   make(map[string]int, len(targets)),
 		byTitle: make(map[string]int, len(targets)),
@@ -141,6 +145,7 @@ func NewIndex(targets []Target) *Index {
 			}
 		}
 		title := NormalizeTitle(t.Title)
+		ix.norm[i] = title
 		if title == "" {
 			continue
 		}
@@ -187,21 +192,38 @@ func (ix *Index) ByID(id string) (Target, bool) {
 	return ix.targets[i], true
 }
 
+// normTitle returns the normalized title of the target with the given ID.
+func (ix *Index) normTitle(id string) string {
+	if ix == nil {
+		return ""
+	}
+	if i, ok := ix.byID[id]; ok {
+		return ix.norm[i]
+	}
+	return ""
+}
+
 // ByNumber returns the target whose 文号 has the given key (or any form
 // docnum.Parse accepts).
 func (ix *Index) ByNumber(number string) (Target, bool) {
+	if t, ok := ix.byNumberKey(number); ok {
+		return t, true
+	}
+	n, ok := docnum.Parse(number)
+	if !ok {
+		return Target{}, false
+	}
+	return ix.byNumberKey(n.Key())
+}
+
+// byNumberKey looks up a canonical key, without parsing.
+func (ix *Index) byNumberKey(key string) (Target, bool) {
 	if ix == nil {
 		return Target{}, false
 	}
-	i, ok := ix.byKey[number]
+	i, ok := ix.byKey[key]
 	if !ok {
-		n, parsed := docnum.Parse(number)
-		if !parsed {
-			return Target{}, false
-		}
-		if i, ok = ix.byKey[n.Key()]; !ok {
-			return Target{}, false
-		}
+		return Target{}, false
 	}
 	return ix.targets[i], true
 }
@@ -213,18 +235,23 @@ func (ix *Index) ByTitle(title string) (Target, bool) {
 	if ix == nil {
 		return Target{}, false
 	}
-	norm := NormalizeTitle(title)
-	if norm == "" {
+	// Look the common case up without allocating.
+	var buf [256]byte
+	b, ok := appendTitle(buf[:0], title)
+	if !ok {
+		b = []byte(NormalizeTitle(title))
+	}
+	if len(b) == 0 {
 		return Target{}, false
 	}
-	if i, ok := ix.byTitle[norm]; ok {
+	if i, ok := ix.byTitle[string(b)]; ok {
 		return ix.targets[i], true
 	}
-	if i, ok := ix.byTail[norm]; ok && i >= 0 {
+	if i, ok := ix.byTail[string(b)]; ok && i >= 0 {
 		return ix.targets[i], true
 	}
-	if tail := titleTail(norm); tail != "" && tail != norm {
-		if i, ok := ix.byTail[tail]; ok && i >= 0 {
+	if k := bytes.Index(b, []byte("关于")); k > 0 {
+		if i, ok := ix.byTail[string(b[k:])]; ok && i >= 0 {
 			return ix.targets[i], true
 		}
 	}
@@ -245,18 +272,32 @@ func titleTail(norm string) string {
 // and quotation marks removed, and dashes unified to '-'. So
 // 《关于印发〈涇源县…方案〉的通知》 and 关于印发泾源县…方案的通知 compare equal.
 func NormalizeTitle(s string) string {
-	s = docnum.Fold(s)
-	var b strings.Builder
-	b.Grow(len(s))
+	if b, ok := appendTitle(nil, s); ok {
+		return string(b)
+	}
+	b, _ := appendTitle(nil, docnum.Fold(s))
+	return string(b)
+}
+
+// appendTitle appends the normalized form of s to dst. It reports false,
+// leaving dst unusable, if s needs NFKC first (docnum.Fold of the whole
+// string).
+func appendTitle(dst []byte, s string) ([]byte, bool) {
 	for _, r := range s {
 		switch {
-		case unicode.IsSpace(r):
-		case strings.ContainsRune("《》〈〉<>「」『』“”‘’\"'", r):
-		case strings.ContainsRune("—–―‐‑‒～~", r):
-			b.WriteByte('-')
+		case r == ' ' || r == '\t' || r == '\n' || r == '\r' || r >= 0x80 && unicode.IsSpace(r):
+		case r == '《' || r == '》' || r == '〈' || r == '〉' || r == '<' || r == '>' ||
+			r == '「' || r == '」' || r == '『' || r == '』' ||
+			r == '“' || r == '”' || r == '‘' || r == '’' || r == '"' || r == '\'':
+		case r == '—' || r == '–' || r == '―' || r == '‐' || r == '‑' || r == '‒' || r == '～' || r == '~':
+			dst = append(dst, '-')
 		default:
-			b.WriteRune(r)
+			f, ok := docnum.FoldRune(r)
+			if !ok {
+				return dst, false
+			}
+			dst = utf8.AppendRune(dst, f)
 		}
 	}
-	return b.String()
+	return dst, true
 }

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"gazette/generator/docnum"
+
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
@@ -124,7 +126,11 @@ func TestSentence(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			i := strings.Index(tt.text, tt.cite)
-			got := sentence([]byte(tt.text), i, i+len(tt.cite))
+			numStarts := map[int]bool{}
+			for _, m := range docnum.Find(tt.text) {
+				numStarts[m.Start] = true
+			}
+			got := sentence([]byte(tt.text), i, i+len(tt.cite), numStarts)
 			if got != tt.want {
 				t.Errorf("sentence = %q\nwant       %q", got, tt.want)
 			}
