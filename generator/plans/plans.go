@@ -184,13 +184,16 @@ type block struct {
 // root by the site's goldmark parser. title is the plan's title, used as
 // the task of a block that assigns the whole plan.
 func Extract(title string, src []byte, root ast.Node) []Task {
-	blocks := blocksOf(src, root)
+	blocks := joinSplitMarkers(blocksOf(src, root))
 	var (
 		tasks    []Task
 		cur      *Task
 		curRoles map[role]bool
 		curWide  = -2 // ≥ -1 when the block assigns a whole plan or part: its heading
 		lastRole role
+		lastList *[]string                   // the unit list the block's last label added to
+		lastN    int                         // how many units it added
+		lastVal  string                      // and its value as printed
 		lastText = -1                        // index of the last prose paragraph or heading
 		planWide [][2]int                    // task index, index of its 责任主体 heading (-1: none)
 		used     = make([]bool, len(blocks)) // paragraphs that are markers or task texts
@@ -202,7 +205,7 @@ func Extract(title string, src []byte, root ast.Node) []Task {
 			}
 			tasks = append(tasks, *cur)
 		}
-		cur, curRoles, curWide = nil, nil, -2
+		cur, curRoles, curWide, lastList = nil, nil, -2, nil
 	}
 	start := func(b block) {
 		cur = &Task{Heading: b.head, Anchor: b.anchor, Line: b.line}
@@ -245,8 +248,8 @@ func Extract(title string, src []byte, root ast.Node) []Task {
 					cur.Text = joined(blocks, lastText, used)
 				}
 			}
-			apply(cur, curRoles, pairs)
-			lastRole = pairs[len(pairs)-1].role
+			lastList, lastN = apply(cur, curRoles, pairs)
+			lastRole, lastVal = pairs[len(pairs)-1].role, pairs[len(pairs)-1].value
 			used[i] = true
 			continue
 		}
@@ -255,13 +258,25 @@ func Extract(title string, src []byte, root ast.Node) []Task {
 			used[i] = true
 			continue
 		}
+		if cur != nil && lastList != nil && utf8.RuneCountInString(b.text) <= 30 && !strings.ContainsAny(b.text, "。：:") &&
+			!listMarker.MatchString(b.text) && continues(lastVal, b.text) {
+			// A list of units broken by a page: 配合单位：卫健局、民政局、妇 / 联、教体局.
+			*lastList = (*lastList)[:len(*lastList)-lastN]
+			lastVal += b.text
+			units := splitUnits(lastVal)
+			*lastList = append(*lastList, units...)
+			lastN = len(units)
+			used[i] = true
+			continue
+		}
 		if loc := inlineAt(b.text); loc >= 0 {
 			flush()
 			text, marker := b.text[:loc], b.text[loc:]
 			marker = strings.TrimLeft(strings.TrimSpace(marker), "（(")
+			closed := false
 			if j := closingParen(marker); j >= 0 {
 				text += marker[j:]
-				marker = marker[:j]
+				marker, closed = marker[:j], true
 			}
 			text = strings.TrimSpace(strings.Trim(strings.TrimSpace(text), "）)"))
 			used[i] = true
@@ -274,8 +289,11 @@ func Extract(title string, src []byte, root ast.Node) []Task {
 			start(b)
 			cur.Text = text
 			pairs := labelled(stripEmphasisParen(marker))
-			apply(cur, curRoles, pairs)
-			lastRole = pairs[len(pairs)-1].role
+			lastList, lastN = apply(cur, curRoles, pairs)
+			lastRole, lastVal = pairs[len(pairs)-1].role, pairs[len(pairs)-1].value
+			if closed {
+				lastList = nil // （…） ends its list
+			}
 			lastText = -1 // labelled paragraphs that follow continue this block
 			continue
 		}
@@ -380,7 +398,7 @@ func labelled(s string) []pair {
 }
 
 // apply records the pairs of a block on t.
-func apply(t *Task, seen map[role]bool, pairs []pair) {
+func apply(t *Task, seen map[role]bool, pairs []pair) (last *[]string, n int) {
 	hasLead := seen[roleLead]
 	for _, p := range pairs {
 		if p.role == roleLead {
@@ -389,26 +407,33 @@ func apply(t *Task, seen map[role]bool, pairs []pair) {
 	}
 	for _, p := range pairs {
 		seen[p.role] = true
+		var list *[]string
 		switch p.role {
 		case roleLead:
-			t.Lead = append(t.Lead, splitUnits(p.value)...)
+			list = &t.Lead
 		case roleCoop:
-			t.Cooperating = append(t.Cooperating, splitUnits(p.value)...)
+			list = &t.Cooperating
 		case roleImpl:
-			t.Implementing = append(t.Implementing, splitUnits(p.value)...)
+			list = &t.Implementing
 		case roleResp:
+			list = &t.Lead
 			if hasLead {
-				t.Cooperating = append(t.Cooperating, splitUnits(p.value)...)
-			} else {
-				t.Lead = append(t.Lead, splitUnits(p.value)...)
-				seen[roleLead] = true
+				list = &t.Cooperating
 			}
+			seen[roleLead] = true
 		case roleDeadline:
 			if t.Deadline == "" {
 				t.Deadline = strings.TrimRight(strings.TrimSpace(p.value), "。.；;，,")
 			}
 		}
+		last, n = nil, 0
+		if list != nil {
+			units := splitUnits(p.value)
+			*list = append(*list, units...)
+			last, n = list, len(units)
+		}
 	}
+	return last, n
 }
 
 // splitUnits splits a list of units at separators outside brackets.
@@ -589,6 +614,26 @@ func blocksOf(src []byte, root ast.Node) []block {
 		}
 		return ast.WalkContinue, nil
 	})
+	return out
+}
+
+// joinSplitMarkers mends a marker broken by a page between two
+// paragraphs: "…等。（责" and "任部门：教育体育局）" become one paragraph.
+func joinSplitMarkers(blocks []block) []block {
+	out := blocks[:0]
+	for i := 0; i < len(blocks); i++ {
+		b := blocks[i]
+		if !b.heading && i+1 < len(blocks) && !blocks[i+1].heading {
+			r := []rune(b.text)
+			if n := len(r); n >= 2 && (r[n-2] == '（' || r[n-2] == '(') {
+				if loc := labelRe.FindStringIndex(string(r[n-1]) + blocks[i+1].text); loc != nil && loc[0] == 0 {
+					b.text += blocks[i+1].text
+					i++
+				}
+			}
+		}
+		out = append(out, b)
+	}
 	return out
 }
 

@@ -232,6 +232,16 @@ func TestExtractLayouts(t *testing.T) {
 				Cooperating: []string{"市财政局", "市发展改革委"}, Implementing: []string{"各县区政府"}, Deadline: "2024年11月底", Amount: "年度总投资1302.9万元"}},
 		},
 		{
+			name: "a list of units broken by a page",
+			body: "3\\. 创建健康社区。\n\n责任单位: 各乡镇,农业农村局\n\n配合单位: 卫健局、残联、妇\n\n联、教体局\n\n4\\. 创建健康企业。\n",
+			want: []Task{{Text: "3. 创建健康社区。", Line: 3, Lead: []string{"各乡镇", "农业农村局"}, Cooperating: []string{"卫健局", "残联", "妇联", "教体局"}}},
+		},
+		{
+			name: "a marker broken by a page",
+			body: "6\\. 促进医疗康复与特殊教育融合。提供康复训练指导等。（责\n\n任部门：教育体育局、卫健局）\n",
+			want: []Task{{Text: "6. 促进医疗康复与特殊教育融合。提供康复训练指导等。", Line: 1, Lead: []string{"教育体育局", "卫健局"}}},
+		},
+		{
 			name: "unit label in running text is not a marker",
 			body: "由专科联盟牵头单位组派专业人员。\n\n时间：2023年5月\n",
 		},
