@@ -39,6 +39,7 @@ func (s *Server) Run(ctx context.Context) error {
 
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
+	var changed []string // since the last build, for the terminal
 	for {
 		select {
 		case <-ctx.Done():
@@ -57,6 +58,9 @@ func (s *Server) Run(ctx context.Context) error {
 					ws.addTree(ev.Name)
 				}
 			}
+			if !slices.Contains(changed, ev.Name) {
+				changed = append(changed, ev.Name)
+			}
 			timer.Reset(s.opt.Debounce)
 		case err, ok := <-w.Errors:
 			if !ok {
@@ -64,16 +68,38 @@ func (s *Server) Run(ctx context.Context) error {
 			}
 			ws.log(err)
 		case <-timer.C:
+			fmt.Fprintf(s.opt.Log, "gazette: %s\n", describe(changed, cfg.Dir))
+			changed = changed[:0]
 			s.Build(ctx)
 			if ctx.Err() != nil {
 				return nil
 			}
-			cfg, err := generator.LoadConfig(s.opt.ConfigPath, s.opt.AllowMissingConfig)
-			if err == nil {
-				ws.update(s.opt.ConfigPath, cfg)
+			if c, err := generator.LoadConfig(s.opt.ConfigPath, s.opt.AllowMissingConfig); err == nil {
+				cfg = c
+				if ws.update(s.opt.ConfigPath, cfg) {
+					// A folder newly watched may have changed between
+					// the build and its watch: build again.
+					timer.Reset(s.opt.Debounce)
+				}
 			}
 		}
 	}
+}
+
+// describe names the changed files for the terminal, relative to dir.
+func describe(changed []string, dir string) string {
+	if len(changed) == 0 {
+		return "rebuilding"
+	}
+	name := changed[0]
+	if rel, err := filepath.Rel(dir, name); err == nil && !strings.HasPrefix(rel, "..") {
+		name = rel
+	}
+	name = filepath.ToSlash(name)
+	if len(changed) > 1 {
+		return fmt.Sprintf("%s and %d more changed", name, len(changed)-1)
+	}
+	return name + " changed"
 }
 
 // watchSet is what is watched: the content and theme trees, recursively,
@@ -85,16 +111,16 @@ type watchSet struct {
 	roots      []string // content and theme folders, cleaned
 }
 
-// update points the watches at the folders cfg names; unchanged roots are
-// left alone.
-func (ws *watchSet) update(configPath string, cfg generator.Config) {
-	roots := []string{filepath.Clean(cfg.Path(cfg.ContentDir))}
+// update points the watches at the folders cfg names and reports whether
+// they moved.
+func (ws *watchSet) update(configPath string, cfg generator.Config) bool {
+	roots := []string{resolve(cfg.Path(cfg.ContentDir))}
 	if cfg.Theme != "" {
-		roots = append(roots, filepath.Clean(filepath.Join(cfg.Dir, "themes", cfg.Theme)))
+		roots = append(roots, resolve(filepath.Join(cfg.Dir, "themes", cfg.Theme)))
 	}
 	configPath = filepath.Clean(configPath)
 	if configPath == ws.configPath && slices.Equal(roots, ws.roots) {
-		return
+		return false
 	}
 	for _, p := range ws.w.WatchList() {
 		ws.w.Remove(p)
@@ -106,6 +132,16 @@ func (ws *watchSet) update(configPath string, cfg generator.Config) {
 	for _, r := range roots {
 		ws.addTree(r)
 	}
+	return true
+}
+
+// resolve cleans a root and follows symlinks in it, so that a content
+// folder that is a link is watched where it lives.
+func resolve(p string) string {
+	if r, err := filepath.EvalSymlinks(p); err == nil {
+		return r
+	}
+	return filepath.Clean(p)
 }
 
 // addTree watches dir and every folder below it, except hidden ones.
