@@ -305,3 +305,24 @@ func FuzzFind(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkFind scans the largest seed (604 KB of 泾源 gazette text).
+func BenchmarkFind(b *testing.B) {
+	data, err := os.ReadFile(filepath.Join(seedDir, "002_ba20bb1f4d312b29.txt"))
+	if err != nil {
+		b.Skip("seed not present:", err)
+	}
+	text := string(data)
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		if len(Find(text)) == 0 {
+			b.Fatal("nothing found")
+		}
+	}
+}
+
+func BenchmarkParse(b *testing.B) {
+	for b.Loop() {
+		Parse("涇政办发(2023)22 号")
+	}
+}

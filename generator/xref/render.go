@@ -25,9 +25,11 @@ func (n *cite) Dump(source []byte, level int) {
 	ast.DumpHelper(n, source, level, map[string]string{"Href": n.href}, nil)
 }
 
-// kindSoftBreak is the ast.NodeKind of a soft line break moved out of a
-// text node by keepSoftBreaks.
-var kindSoftBreak = ast.NewNodeKind("CiteSoftBreak")
+// KindSoftBreak is the ast.NodeKind of a soft line break that xref moved
+// out of a text node next to a citation (the text node's SoftLineBreak is
+// then false). Code that walks the AST for plain text should treat it as
+// a soft line break.
+var KindSoftBreak = ast.NewNodeKind("CiteSoftBreak")
 
 // softBreak is a soft line break between the characters before and after.
 type softBreak struct {
@@ -35,7 +37,7 @@ type softBreak struct {
 	before, after rune
 }
 
-func (n *softBreak) Kind() ast.NodeKind { return kindSoftBreak }
+func (n *softBreak) Kind() ast.NodeKind { return KindSoftBreak }
 
 func (n *softBreak) Dump(source []byte, level int) { ast.DumpHelper(n, source, level, nil, nil) }
 
@@ -48,7 +50,7 @@ type citeRenderer struct {
 
 func (r *citeRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	reg.Register(KindCite, r.renderCite)
-	reg.Register(kindSoftBreak, r.renderSoftBreak)
+	reg.Register(KindSoftBreak, r.renderSoftBreak)
 }
 
 func (r *citeRenderer) renderCite(w util.BufWriter, source []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {

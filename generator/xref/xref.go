@@ -22,7 +22,18 @@
 // splits text at soft line breaks and at characters such as '<' or '['.
 // The transformer joins each run of adjacent text nodes, finds mentions in
 // the joined text, and splits and regroups the nodes, so the rest of the
-// renderer (soft line breaks, the CJK extension) is untouched.
+// renderer is untouched. One exception is handled explicitly: with
+// east-Asian line breaks (the CJK extension) goldmark renders a soft line
+// break only between two sibling text nodes, so a break next to a cite
+// node moves into a small node that renders it as goldmark would have, in
+// every EastAsianLineBreaks style and with hard wraps.
+//
+// Blocks and runs of text that hold neither 《 nor 号 (nor 號) are skipped
+// before any allocation; most of a body is.
+//
+// Bodies must be valid UTF-8: goldmark v1.8.7 with the CJK extension can
+// panic on some invalid input (util.ToRune, yuin/goldmark#597), with or
+// without this package.
 //
 // # Resolution
 //
