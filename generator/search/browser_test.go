@@ -2,20 +2,14 @@ package search
 
 import (
 	"context"
-	"html/template"
-	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
-	"path"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
-	"github.com/tdewolff/minify/v2"
-	"github.com/tdewolff/minify/v2/js"
 )
 
 // chromium returns the browser to drive, or skips (fails under CI=true).
@@ -31,82 +25,6 @@ func chromium(tb testing.TB) string {
 	}
 	tb.Skip("chromium not found: skipping the browser test (install Debian's chromium to run it)")
 	return ""
-}
-
-// testBase is a minimal page shell with the theme contract's blocks.
-const testBase = `{{define "base"}}<!DOCTYPE html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>搜索 - {{.Site.Title}}</title>
-<link rel="stylesheet" href="{{.Base}}assets/style.css">{{template "head" .}}</head>
-<body><header><form role="search" action="{{.Base}}search/"><input id="site-q" type="search" name="q"></form></header>
-<main id="main">{{template "main" .}}</main></body></html>{{end}}`
-
-// testSite serves the search page, its assets and the index of docs under
-// base on 127.0.0.1, as the built site would: search.js minified as the
-// generator does.
-func testSite(tb testing.TB, base string, docs []Doc) *httptest.Server {
-	tb.Helper()
-	files := map[string][]byte{}
-	if _, err := Build(docs, func(name string, data []byte) error {
-		files[name] = data
-		return nil
-	}); err != nil {
-		tb.Fatal(err)
-	}
-	layout, err := os.ReadFile("../../themes/default/layouts/search.html")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tpl := template.Must(template.Must(template.New("base").Parse(testBase)).Parse(string(layout)))
-	var page strings.Builder
-	data := map[string]any{"Base": base, "Site": map[string]string{"Title": "测试公报档案"}}
-	if err := tpl.ExecuteTemplate(&page, "base", data); err != nil {
-		tb.Fatal(err)
-	}
-	files["search/index.html"] = []byte(page.String())
-	src, err := os.ReadFile(searchJS)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	m := minify.New()
-	m.AddFunc("application/javascript", js.Minify)
-	min, err := m.Bytes("application/javascript", src)
-	if err != nil {
-		tb.Fatalf("minifying search.js: %v", err)
-	}
-	files["assets/search.js"] = min
-	for _, name := range []string{"search.css", "style.css"} {
-		if css, err := os.ReadFile("../../themes/default/assets/" + name); err == nil {
-			files["assets/"+name] = css
-		}
-	}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		name, ok := strings.CutPrefix(r.URL.Path, base)
-		if !ok {
-			http.NotFound(w, r)
-			return
-		}
-		if name == "" || strings.HasSuffix(name, "/") {
-			name += "index.html"
-		}
-		data, ok := files[name]
-		if !ok {
-			http.NotFound(w, r)
-			return
-		}
-		switch path.Ext(name) {
-		case ".html":
-			w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		case ".js":
-			w.Header().Set("Content-Type", "text/javascript")
-		case ".css":
-			w.Header().Set("Content-Type", "text/css")
-		case ".json":
-			w.Header().Set("Content-Type", "application/json")
-		}
-		w.Write(data)
-	}))
-	tb.Cleanup(srv.Close)
-	return srv
 }
 
 // browser starts headless chromium and returns its context.
@@ -169,14 +87,9 @@ const readState = `(() => ({
   active: document.activeElement ? document.activeElement.id || document.activeElement.tagName : ''
 }))()`
 
-func TestBrowser(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test skipped in -short mode")
-	}
-	ctx := browser(t)
-	const base = "/archive/"
-	srv := testSite(t, base, testCorpus(t, 300))
-
+// runBrowserCases opens the search page of the site at origin+base for
+// each of queryCases and checks what it shows, then searches by keyboard.
+func runBrowserCases(t *testing.T, ctx context.Context, origin, base string) {
 	for _, c := range queryCases {
 		t.Run(c.Name, func(t *testing.T) {
 			v := url.Values{"q": {c.Q}}
@@ -184,7 +97,7 @@ func TestBrowser(t *testing.T) {
 				v.Set(k, f)
 			}
 			err := chromedp.Do(ctx,
-				chromedp.Navigate(srv.URL+base+"search/?"+v.Encode()),
+				chromedp.Navigate(origin+base+"search/?"+v.Encode()),
 				chromedp.Poll[chromedp.Void](settled, chromedp.WithPollingTimeout(20*time.Second)),
 			)
 			var st pageState
@@ -227,7 +140,7 @@ func TestBrowser(t *testing.T) {
 
 	t.Run("keyboard", func(t *testing.T) {
 		err := chromedp.Do(ctx,
-			chromedp.Navigate(srv.URL+base+"search/"),
+			chromedp.Navigate(origin+base+"search/"),
 			chromedp.WaitVisible(chromedp.ID("search-q")),
 			chromedp.Poll[chromedp.Void](`document.activeElement && document.activeElement.id === 'search-q'`, chromedp.WithPollingTimeout(10*time.Second)),
 			chromedp.SendKeys(chromedp.ID("search-q"), "段简\r"),

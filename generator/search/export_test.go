@@ -1,0 +1,7 @@
+package search
+
+// Test helpers for the external tests (site_test.go).
+var (
+	TestBrowserContext = browser
+	RunBrowserCases    = runBrowserCases
+)
