@@ -4,4 +4,5 @@ package search
 var (
 	TestBrowserContext = browser
 	RunBrowserCases    = runBrowserCases
+	Fixtures           = fixtures
 )

@@ -27,27 +27,6 @@ type siteDoc struct {
 	body    string
 }
 
-// realSiteDocs mirror the fixtures of the package tests (query_test.go)
-// as content: the same IDs, so the same URLs.
-var realSiteDocs = []siteDoc{
-	{"zhangye/2024-02/zzbf-2024-010.md", "张掖市人民政府办公室关于印发张掖市保障农民工工资支付工作考核办法的通知", "张政办发〔2024〕10号", "", []string{"张掖市人民政府办公室"}, "通知", "2024-02-05",
-		"各县区人民政府，市政府各部门，市直各单位：\n\n《张掖市保障农民工工资支付工作考核办法》已经市政府同意，现印发给你们，请认真贯彻执行。"},
-	{"zhangye/2024-02/zzf-2024-023.md", "张掖市人民政府关于调整市政府领导工作分工的通知", "张政发〔2024〕23号", "", []string{"张掖市人民政府"}, "通知", "2024-02-20",
-		"因工作需要，经研究，对市政府领导工作分工作如下调整。"},
-	{"zhangye/2024-02/zzbf-2024-023.md", "张掖市人民政府办公室关于印发落实2024年省委省政府为民实事实施方案的通知", "张政办发〔2024〕23号", "", []string{"张掖市人民政府办公室"}, "通知", "2024-02-25",
-		"现将落实2024年省委省政府为民实事实施方案印发给你们，请结合实际，认真组织实施。"},
-	{"jingyuan/2023-02/jzbf-2023-021.md", "涇源縣人民政府辦公室關於印發涇源縣教育質量提升行動實施方案的通知", "泾政办发〔2023〕21号", "涇政办发(2023)21 号", []string{"泾源县人民政府办公室"}, "通知", "2023-04-12",
-		"為全面提高涇源縣教育質量，辦好人民滿意的教育，引導家長和中小學生樹立正確的成才觀，制定本方案。"},
-	{"jingyuan/2023-02/jdbf-2023-031.md", "中共泾源县委办公室 泾源县人民政府办公室关于印发泾源县特色产业发展提质增效行动方案的通知", "泾党办发〔2023〕31号", "", []string{"中共泾源县委办公室", "泾源县人民政府办公室"}, "通知", "2023-03-30",
-		"为推进全县特色产业发展提质增效，促进农民持续增收，制定本方案。"},
-	{"documents/gzq-2025-shenpi.md", "关于深化工程建设项目审批制度改革的实施意见", "", "", []string{"甘州区人民政府"}, "意见", "2025-06-01",
-		"持续深化审批制度改革，推动各审批阶段简化流程、压缩时限，全面提升审批效率。"},
-	{"documents/gzq-2025-dongxun.md", "关于做好2025年民兵冬训工作的通知", "", "", []string{"甘州区人民政府"}, "通知", "2025-11-02",
-		"各乡镇要按照冬训安排，组织民兵完成集中训练。"},
-	{"jingyuan/2024-01/jzbf-2024-003.md", "泾源县人民政府办公室关于做好根治欠薪冬季攻坚行动的通知", "泾政办发〔2024〕3号", "", []string{"泾源县人民政府办公室"}, "通知", "2024-01-08",
-		"各乡镇、各部门要切实保障农民工工资按时足额支付，坚决遏制欠薪问题发生。"},
-}
-
 func tomlString(s string) string { return fmt.Sprintf("%q", s) }
 
 // realContent returns a content tree with the fixtures and n filler
@@ -78,8 +57,13 @@ func realContent(tb testing.TB, n int) fstest.MapFS {
 		b.WriteString("kind = " + tomlString(d.kind) + "\ndate_signed = " + d.date + "\n+++\n\n" + d.body + "\n")
 		fsys[d.file] = &fstest.MapFile{Data: []byte(b.String())}
 	}
-	for _, d := range realSiteDocs {
-		add(d)
+	// the fixtures of the package tests, under their IDs, so their URLs
+	for _, d := range search.Fixtures {
+		sd := siteDoc{file: d.ID + ".md", title: d.Title, number: d.DocKey, issuers: d.Issuers, kind: d.Kind, date: d.Date, body: d.Body}
+		if d.DocNumber != d.DocKey {
+			sd.printed = d.DocNumber
+		}
+		add(sd)
 	}
 	lines := strings.Split(strings.TrimSpace(string(mustRead(tb, "testdata/sentences.txt"))), "\n")
 	issuers := []string{"张掖市人民政府", "武威市人民政府办公室", "甘州区人民政府"}
