@@ -8,8 +8,10 @@ import (
 	"regexp"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -48,6 +50,7 @@ func Check(ctx context.Context, cfg Config, fsys fs.FS, name string) diag.List {
 		problems.Add(checkDocNumbers(site, src)...)
 		problems.Add(checkDates(site, src)...)
 		problems.Add(checkSourceURLs(site, src)...)
+		problems.Add(checkAttachments(site, src)...)
 		problems.Add(checkBodies(ctx, site, fsys, name)...)
 	}
 	problems.Sort()
@@ -176,6 +179,41 @@ func checkSourceURLs(s *Site, src *sources) diag.List {
 		}
 	}
 	return ps
+}
+
+// checkAttachments reports an attachment marked as included whose title
+// the body never mentions: its text is missing from the page.
+func checkAttachments(s *Site, src *sources) diag.List {
+	var ps diag.List
+	for _, d := range s.Docs {
+		if len(d.Meta.Attachments) == 0 {
+			continue
+		}
+		body := squeeze(d.Body)
+		for i, a := range d.Meta.Attachments {
+			t := squeeze(a.Title)
+			if !a.IsIncluded() || t == "" || strings.Contains(body, t) {
+				continue
+			}
+			line := src.lineOf(d.File, "title", strconv.Quote(a.Title)[1:len(strconv.Quote(a.Title))-1])
+			if line == 0 {
+				line = 1
+			}
+			ps.Warnf(d.File, line, "attachments[%d] %q is included, but the body does not hold it: add its text under a heading with its title, or set included = false", i, shorten(a.Title))
+		}
+	}
+	return ps
+}
+
+// squeeze folds s as docnum does (width, traditional characters) and
+// removes white space, so "首批 30 个" in a body matches "首批30个".
+func squeeze(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, docnum.Fold(s))
 }
 
 // Dates before the People's Republic or after minDate/maxDate are typos.
