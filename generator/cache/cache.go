@@ -41,6 +41,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 )
 
 // formatVersion changes whenever the manifest's meaning changes.
@@ -200,6 +201,7 @@ func Save(cacheDir string, m Manifest) error {
 	if err := os.MkdirAll(cacheDir, 0o755); err != nil {
 		return err
 	}
+	removeStaleTemps(cacheDir)
 	b, err := json.Marshal(m)
 	if err != nil {
 		return err
@@ -220,6 +222,17 @@ func Save(cacheDir string, m Manifest) error {
 		return fmt.Errorf("saving the build cache: %w", err)
 	}
 	return nil
+}
+
+// removeStaleTemps removes temporary files of saves killed long ago (a
+// save takes milliseconds; another output's build may be saving now).
+func removeStaleTemps(cacheDir string) {
+	tmps, _ := filepath.Glob(filepath.Join(cacheDir, ".build-*.tmp"))
+	for _, t := range tmps {
+		if st, err := os.Stat(t); err == nil && time.Since(st.ModTime()) > 10*time.Minute {
+			os.Remove(t)
+		}
+	}
 }
 
 // Errors of Load, telling why a manifest is not used.

@@ -176,3 +176,23 @@ func TestOtherOutput(t *testing.T) {
 		t.Errorf("Load: %v, want ErrCorrupt", err)
 	}
 }
+
+func TestSaveRemovesStaleTemps(t *testing.T) {
+	cacheDir, out, m := output(t)
+	old := filepath.Join(cacheDir, ".build-1.tmp")
+	recent := filepath.Join(cacheDir, ".build-2.tmp")
+	os.WriteFile(old, []byte("{"), 0o644)
+	os.WriteFile(recent, []byte("{"), 0o644)
+	long := time.Now().Add(-time.Hour)
+	os.Chtimes(old, long, long)
+	m.Out = out
+	if err := Save(cacheDir, m); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(old); err == nil {
+		t.Error("stale temporary file kept")
+	}
+	if _, err := os.Stat(recent); err != nil {
+		t.Error("recent temporary file (another build's save) removed")
+	}
+}
