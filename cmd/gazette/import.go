@@ -87,19 +87,27 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return exitFailure
 	}
 	// Refuse to overwrite files that differ, unless -force.
-	seen := map[string]bool{}
+	// Two issues of one gazette both write its _gazette.md: fine when
+	// they agree.
+	seen := map[string][]byte{}
 	var conflicts []string
+	var unique []importer.File
 	for _, f := range files {
-		if seen[f.Path] {
-			fmt.Fprintf(stderr, "gazette: two inputs write %s; nothing was written\n", f.Path)
-			return exitFailure
+		if prev, ok := seen[f.Path]; ok {
+			if !bytes.Equal(prev, f.Data) {
+				fmt.Fprintf(stderr, "gazette: two inputs write different versions of %s; import them one at a time, or make their mastheads agree; nothing was written\n", f.Path)
+				return exitFailure
+			}
+			continue
 		}
-		seen[f.Path] = true
+		seen[f.Path] = f.Data
+		unique = append(unique, f)
 		old, err := os.ReadFile(filepath.Join(*out, filepath.FromSlash(f.Path)))
 		if err == nil && !bytes.Equal(old, f.Data) {
 			conflicts = append(conflicts, f.Path)
 		}
 	}
+	files = unique
 	if len(conflicts) > 0 && !*force {
 		sort.Strings(conflicts)
 		for _, c := range conflicts {

@@ -126,3 +126,18 @@ func TestImportCommandUsage(t *testing.T) {
 		t.Errorf("no files: exit %d, %s", code, stderr)
 	}
 }
+
+func TestImportCommandSameFileTwice(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "content")
+	a := writeInput(t, dir, "a.txt", importDoc)
+	b := writeInput(t, dir, "b.txt", importDoc+"\n")
+	// Both write the same document; the bytes differ only in provenance.
+	code, _, stderr := runCmd(t, "import", "-o", out, a, b)
+	if code != exitFailure || !strings.Contains(stderr, "two inputs write different versions") {
+		t.Errorf("conflicting inputs: exit %d, %s", code, stderr)
+	}
+	if code, _, stderr := runCmd(t, "import", "-o", out, a, a); code != exitOK {
+		t.Errorf("the same input twice: exit %d, %s", code, stderr)
+	}
+}

@@ -452,3 +452,17 @@ func TestContentMatchesSeeds(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// BenchmarkImport imports the largest seed (002, a whole issue of 604 KB).
+func BenchmarkImport(b *testing.B) {
+	src, err := os.ReadFile(seedPath(b, "002"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(src)))
+	for b.Loop() {
+		if _, problems := Import("002.txt", src, Options{}); problems.HasErrors() {
+			b.Fatal(problems)
+		}
+	}
+}
