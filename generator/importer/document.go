@@ -95,7 +95,6 @@ type parsed struct {
 	head     []line // lines that went to metadata
 	body     []line // the document's own text
 	embedded []line // text after the signature (plans, measures)
-	sigEnd   int
 }
 
 // parseDocument reads the header, body and signature of one document.
@@ -233,7 +232,6 @@ func (im *importer) parseDocument(ls []line) parsed {
 	} else {
 		p.body = ls[start:]
 	}
-	p.sigEnd = end
 
 	switch {
 	case len(sigIssuers) > 0:

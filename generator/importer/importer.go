@@ -1,55 +1,92 @@
 // Package importer turns raw gazette and document text, as extracted from
 // PDFs or copied from government web pages, into content files in the model
-// of package content. It is pure: Import takes bytes and returns files and
-// problems; the caller reads and writes.
+// of package content. It is pure: Import takes bytes and returns files,
+// residue and problems; the caller (gazette import) reads and writes.
 //
 // # What it recognises
 //
-// A whole gazette issue (a line ending in 公报, a 目录, documents each with
-// its 文号 on a line of its own) becomes
+// A whole gazette issue (a line ending in 公报 and a 目录 in the first 40
+// lines; documents each with its 文号 on a line of its own) becomes
 //
-//	<region>/_gazette.md                  name, sponsor, frequency, colophon
-//	<region>/<year>-<nn>/_issue.md        masthead, editors, printed TOC
-//	<region>/<year>-<nn>/<slug>.md        one per document or part
+//	<region>/_gazette.md                   name, sponsor, frequency, colophon
+//	<region>/<year>-<nn>/_issue.md         masthead, editors, printed TOC
+//	<region>/<year>-<nn>/<slug>.md         one per document or part
 //	<region>/<year>-<nn>/<slug>/plan-NN.md plans issued by a notice
 //
-// A standalone document (a 文号 in its first lines, a web page's metadata
-// header, or a 政府工作报告) becomes documents/<region>/<year>/<slug>.md,
-// with its plans beside it in the same way.
+// The TOC may come in several blocks (a reprinted cover, a part in
+// traditional characters); entries are title, 文号 and page, with or without
+// dot leaders. Each document is anchored on its 文号 line; its start is the
+// title above (up to the line holding 关于) and any issuer lines above that.
+// Parts without a 文号 (要事记, 收文目录, 发文目录) start at the line that
+// repeats their TOC title. TOC entries are matched to documents by 文号,
+// then by title, then in order. The colophon (主管：… at the end) belongs to
+// the gazette.
 //
-// The slug of a document is its 文号 through a prefix-code table
-// (张政办发〔2024〕10号 → zzbf-2024-010; a prefix missing from the table gets a
-// stable hashed code); parts without a 文号 are chronicle-<issue>,
-// received-<issue>, issued-<issue>, report-<date>.
+// A standalone document becomes documents/<region>/<year>/<slug>.md (and
+// its plans beside it): a 文号 in its first lines, then the title (before
+// or after the 文号); or a web page whose header rows give 索引号, 发布机构,
+// 文件编号, 成文日期, 发布日期, 有效性, 公开方式 … as "key: value" or as a
+// (misaligned) pipe table; or a 政府工作报告, whose issuer is the speaker's
+// organ, whose date is the one in its subtitle, and whose 名词解释 becomes a
+// definition list ("term" then ": definition").
+//
+// In a document: the 文号, the addressees (a line ending in a colon), the
+// body, the signature (organ lines within three lines above the first date
+// line; they may be out of place, as in a 人事任免), the disclosure note
+// （此件公开发布）, and after it the embedded text. When the title issues plans
+// (印发 … 方案/规划/计划/清单/纲要), the embedded text is cut at each plan
+// title (up to four short lines without punctuation, after a blank line or
+// a finished sentence) and each plan becomes plan-NN.md with parent = the
+// notice's ID, the notice's issuers and the plan's own kind; a title that
+// names one plan in 《》 gives exactly one. Other embedded text (measures)
+// stays in the notice, its title a heading. 附件 lists give attachments, not
+// included when marked (略) or never printed below the list.
+//
+// File names: a document's is its 文号 through a prefix-code table
+// (张政办发〔2024〕10号 → zzbf-2024-010); a prefix missing from the table gets a
+// stable hashed code. Parts without a 文号 are chronicle-<issue>,
+// received-<issue>, issued-<issue>; a report is report-<date>. Regions come
+// from a table of place names (张掖 → zhangye), else a hashed name.
 //
 // # Metadata and body
 //
-// Metadata is canonical: 文号 with 〔〕, no spaces, no leading zeros and
-// simplified characters (泾 not 涇), the printed form kept beside it when it
-// differs; issuer names whole, through an alias table (Options.Aliases, read
-// from content/_aliases.toml by the command, over DefaultAliases); titles
-// without the spaces of healed line breaks and in simplified characters.
-// Obvious corruption of a title (a stray English word where the TOC prints
-// Chinese) is repaired in metadata only and recorded in flags.
+// Metadata is canonical: 文号 as package docnum gives it (〔〕, no spaces, no
+// leading zeros, 泾 not 涇), the printed form kept in doc_number_printed when
+// it differs; issuer names whole, through the alias table (Options.Aliases:
+// DefaultAliases plus content/_aliases.toml, see ParseAliases); titles and
+// names without the spaces of healed line breaks and letter spacing, and in
+// simplified characters (docnum.Fold, per character; punctuation keeps its
+// printed width). A title corrupted by a stray English word where the TOC
+// prints Chinese (002: "quality" for 质量) is repaired in metadata only and
+// the repair is recorded in flags.
 //
-// Bodies keep the printed characters. The clean-ups, all of which keep the
-// text of every non-blank source line:
-//   - lines broken mid-sentence are joined (CJK without a space);
-//   - headings come from 第一章/一、/（一）/1./（1）/第一条 on short lines,
-//     levels by the ranks a document uses (the highest is ##);
-//   - tab-separated and pipe rows become GFM tables, Markdown separator rows
-//     copied from the source are dropped, <p> and <br> in cells become spaces;
+// Bodies keep the printed characters. The clean-ups, none of which drops the
+// text of a non-blank source line:
+//   - lines broken mid-sentence are joined, CJK without a space: in a text
+//     with blank lines between paragraphs, consecutive lines always, and
+//     lines across one blank line when the first is long, ends no sentence
+//     and is not a "name  title" row; never before a heading or list
+//     marker, a date, a 文号 or a "label：" line;
+//   - short lines starting 第一章/第一节/一、/（一）/1./（1）/第一条 become
+//     headings, levels by the ranks a document uses (the highest is ##); in
+//     a one-paragraph-per-line text, short lines without punctuation too;
+//   - tab-separated and pipe rows become GFM tables; Markdown separator rows
+//     copied from a source are dropped; <p> and <br> in cells become spaces;
 //   - <input type="radio"> and type="checkbox" become ○ and □, $\frac{a}{b}$
 //     becomes a/b;
 //   - characters that would become Markdown syntax by accident are escaped
 //     (balanced ** pairs printed in the source stay emphasis), and a stray
-//     "- " at the start of a line is dropped;
-//   - headers, signatures, dates, addressees and TOC lines go to metadata.
+//     "- " at the start of a line is dropped; lines starting with a 文号 (the
+//     收文/发文目录) become a list, each 文号 verbatim;
+//   - in a 要事记, "N日" starts a day: a heading ### N日;
+//   - headers, signatures, dates, addressees, web header rows and TOC lines
+//     go to metadata (the printed disclosure note stays in the body too).
 //
-// Residue, which is dropped and reported (gazette import -v lists it): web
-// page chrome (扫一扫…, Produced By…, 浏览次数), download-link lines, dot
-// leaders, and masthead lines that have no place in the content model
-// (slogans such as 传达政令).
+// Residue is dropped and listed (gazette import -v): web page chrome
+// (扫一扫…, Produced By…, 浏览次数), download-link lines, dot-leader lines,
+// layout labels (目 录, 编辑委员会) and masthead lines that have no field in
+// the content model (slogans such as 传达政令), and a web page title that the
+// text repeats.
 package importer
 
 import (
@@ -240,8 +277,6 @@ func (im *importer) emit(p string, v any, body string) {
 	}
 	im.files = append(im.files, File{Path: p, Data: data})
 }
-
-type planDoc struct{}
 
 // emitDocument renders a parsed document (and the plans it issues) into
 // dir/slug.md (and dir/slug/plan-NN.md).

@@ -398,11 +398,10 @@ func (im *importer) importIssue() {
 
 	// Import each document.
 	type item struct {
-		p     parsed
-		slug  string
-		from  int
-		to    int
-		plans []planDoc
+		p    parsed
+		slug string
+		from int
+		to   int
 	}
 	var items []item
 	for x, s := range starts {
@@ -500,7 +499,6 @@ func (im *importer) importIssue() {
 		}
 		im.emitDocument(dir, it.slug, it.p, it.from, it.to)
 	}
-	_ = colophon
 }
 
 func mergeGazette(g *content.Gazette, c content.Gazette) {
