@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -298,5 +299,74 @@ func TestSoftBreaksUnchanged(t *testing.T) {
 				t.Errorf("%s/%d: text changed\n with    %q\n without %q", name, i, x, y)
 			}
 		}
+	}
+}
+
+// TestIssue converts the documents of 张掖 2024 第2期 that cite each other
+// and checks both directions: the 发文目录 links four documents of the
+// issue, which list it as citing them; the 为民实事 notice issues its plan;
+// the 考核办法 repeals the 2018 one; the provincial notice is missing.
+func TestIssue(t *testing.T) {
+	targets := []Target{
+		{ID: "z/027", URL: "/z/027/", Title: "张掖市人民政府关于确定2023年度公共机构节能工作先进单位和先进个人的通知", DocNumber: "张政发〔2024〕27号"},
+		{ID: "z/010", URL: "/z/010/", Title: "张掖市人民政府办公室关于印发张掖市保障农民工工资支付工作考核办法的通知", DocNumber: "张政办发〔2024〕10号"},
+		{ID: "z/010/plan", URL: "/z/010/plan/", Title: "张掖市保障农民工工资支付工作考核办法", Parent: "z/010"},
+		{ID: "z/021", URL: "/z/021/", Title: "张掖市人民政府办公室关于印发《张掖市市级财政专项资金管理办法》的通知", DocNumber: "张政办发〔2024〕21号"},
+		{ID: "z/023", URL: "/z/023/", Title: "张掖市人民政府办公室关于印发落实2024年省委省政府为民实事实施方案的通知", DocNumber: "张政办发〔2024〕23号"},
+		{ID: "z/023/p8", URL: "/z/023/p8/", Title: "农村水利惠民工程实施方案", Parent: "z/023"},
+		{ID: "z/2018", URL: "/z/2018/", Title: "张掖市人民政府办公室关于印发张掖市保障农民工工资支付工作考核办法的通知", DocNumber: "张政办发〔2018〕56号"},
+		{ID: "z/fawen", URL: "/z/fawen/", Title: "张掖市人民政府办公室2月份发文目录"},
+	}
+	bodies := map[string]string{
+		"z/010":      "现将《张掖市保障农民工工资支付工作考核办法》印发给你们，请认真遵照执行。\n",
+		"z/010/plan": "第十六条 本办法自印发之日起施行。《张掖市人民政府办公室关于印发张掖市保障农民工工资支付工作考核办法的通知》(张政办发〔2018〕56号)同时废止。\n",
+		"z/023":      "根据省政府办公厅《关于印发2024年10件为民实事实施方案的通知》(甘政办发〔2024〕10号)要求,制定了《农\n村水利惠民工程实施方案》等9件为民实事实施方案。\n",
+		"z/fawen": "- 张政发〔2024〕23号 张掖市人民政府关于市政府有关领导同志工作分工调整的通知\n" +
+			"张政发〔2024〕27号 张掖市人民政府关于确定2023年度公共机构节能工作先进单位和先进个人的通知\n" +
+			"张政办发〔2024〕10号 张掖市人民政府办公室关于印发张掖市保障农民工工资支付工作考核办法的通知\n" +
+			"张政办发〔2024〕21号 张掖市人民政府办公室关于印发《张掖市市级财政专项资金管理办法》的通知\n" +
+			"张政办发〔2024〕23号 张掖市人民政府办公室关于印发落实2024年省委省政府为民实事实施方案的通知\n",
+	}
+	ix := NewIndex(targets)
+	md := newMarkdown()
+	var all []Citation
+	for _, id := range []string{"z/010", "z/010/plan", "z/023", "z/fawen"} {
+		_, cs := convert(t, md, ix, id, bodies[id])
+		all = append(all, cs...)
+	}
+	type edge struct {
+		from, to string
+		rel      Relation
+	}
+	var got []edge
+	for to, cs := range CitedBy(all) {
+		for _, c := range cs {
+			got = append(got, edge{c.From, to, c.Relation})
+		}
+	}
+	sort.Slice(got, func(i, j int) bool {
+		if got[i].to != got[j].to {
+			return got[i].to < got[j].to
+		}
+		return got[i].from < got[j].from
+	})
+	want := []edge{
+		{"z/fawen", "z/010", RelCites},
+		{"z/010", "z/010/plan", RelIssues},
+		{"z/fawen", "z/021", RelCites},
+		{"z/fawen", "z/023", RelCites},
+		{"z/023", "z/023/p8", RelIssues},
+		{"z/fawen", "z/027", RelCites},
+		{"z/010/plan", "z/2018", RelRepeals},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("cited-by edges:\n got  %v\n want %v", got, want)
+	}
+	var missing []string
+	for _, m := range Unresolved(all) {
+		missing = append(missing, fmt.Sprintf("%s×%d", m.Key, m.Count))
+	}
+	if want := []string{"张政发〔2024〕23号×1", "甘政办发〔2024〕10号×1"}; !reflect.DeepEqual(missing, want) {
+		t.Errorf("Unresolved = %v, want %v", missing, want)
 	}
 }
