@@ -301,3 +301,36 @@ func TestSlugify(t *testing.T) {
 		}
 	}
 }
+
+func TestPaginate(t *testing.T) {
+	for _, tc := range []struct {
+		n, pages int
+		last     string
+	}{
+		{0, 1, "years/2024/"},
+		{1, 1, "years/2024/"},
+		{ListPageSize, 1, "years/2024/"},
+		{ListPageSize + 1, 2, "years/2024/page/2/"},
+		{3*ListPageSize + 5, 4, "years/2024/page/4/"},
+	} {
+		pgs := paginate("years/2024/", tc.n)
+		if len(pgs) != tc.pages {
+			t.Errorf("n=%d: %d pages, want %d", tc.n, len(pgs), tc.pages)
+			continue
+		}
+		last := pgs[len(pgs)-1]
+		if last.URL != tc.last || last.Next != "" || last.To != tc.n || pgs[0].Prev != "" {
+			t.Errorf("n=%d: last page %+v", tc.n, last)
+		}
+		covered := 0
+		for i, p := range pgs {
+			covered += p.To - p.From
+			if i > 0 && p.Prev != pgs[i-1].URL {
+				t.Errorf("n=%d: page %d prev %q", tc.n, i+1, p.Prev)
+			}
+		}
+		if covered != tc.n {
+			t.Errorf("n=%d: pages cover %d documents", tc.n, covered)
+		}
+	}
+}

@@ -50,6 +50,46 @@ type List struct {
 	Intro  string
 	Groups []ListGroup
 	Docs   []*Doc
+	Pager  *Pager // nil when the listing fits one page
+}
+
+// ListPageSize is how many documents a listing page shows; longer
+// listings continue on url/page/2/ and so on.
+const ListPageSize = 100
+
+// Pager places one page of a long listing among its siblings.
+type Pager struct {
+	Page, Pages int
+	From, To    int    // the slice of the listing on this page
+	URL         string // this page
+	Prev, Next  string // "" at the ends
+	Total       int
+}
+
+// paginate splits a listing of n documents at url into pages.
+func paginate(url string, n int) []*Pager {
+	pages := (n + ListPageSize - 1) / ListPageSize
+	if pages == 0 {
+		pages = 1
+	}
+	pageURL := func(i int) string {
+		if i == 1 {
+			return url
+		}
+		return url + "page/" + itoa(i) + "/"
+	}
+	out := make([]*Pager, pages)
+	for i := 1; i <= pages; i++ {
+		pg := &Pager{Page: i, Pages: pages, From: (i - 1) * ListPageSize, To: min(i*ListPageSize, n), URL: pageURL(i), Total: n}
+		if i > 1 {
+			pg.Prev = pageURL(i - 1)
+		}
+		if i < pages {
+			pg.Next = pageURL(i + 1)
+		}
+		out[i-1] = pg
+	}
+	return out
 }
 
 // ListGroup is one line of an index page.
@@ -226,10 +266,12 @@ func (s *Site) pageJobs(withSearch bool) []pageJob {
 		p.List = l
 		add("list", p)
 		for _, g := range groups {
-			p := s.pageFor("list", title+"："+g.Name, g.URL)
-			p.List = &List{Docs: g.Docs}
-			p.Crumbs = []Crumb{{title, url}}
-			add("list", p)
+			for _, pg := range paginate(g.URL, len(g.Docs)) {
+				p := s.pageFor("list", title+"："+g.Name, pg.URL)
+				p.List = &List{Docs: g.Docs[pg.From:pg.To], Pager: pg}
+				p.Crumbs = []Crumb{{title, url}}
+				add("list", p)
+			}
 		}
 	}
 	il := &List{Intro: "每个发文机关发布或联合发布的全部文件。"}
