@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -65,6 +66,7 @@ type pageState struct {
 	Search   string   `json:"search"`
 	Injected int      `json:"injected"`
 	Active   string   `json:"active"`
+	Alt      []string `json:"alt"`
 }
 
 // settled is true once a search has finished rendering.
@@ -84,7 +86,8 @@ const readState = `(() => ({
   issuer: document.getElementById('search-issuer').value,
   search: location.search,
   injected: document.querySelectorAll('#search script, #search img, #search-status *').length,
-  active: document.activeElement ? document.activeElement.id || document.activeElement.tagName : ''
+  active: document.activeElement ? document.activeElement.id || document.activeElement.tagName : '',
+  alt: Array.from(document.querySelectorAll('#search-alt:not([hidden]) a')).map(a => a.textContent)
 }))()`
 
 // runBrowserCases opens the search page of the site at origin+base for
@@ -120,6 +123,11 @@ func runBrowserCases(t *testing.T, ctx context.Context, origin, base string) {
 				want := "没有找到与「" + c.Q + "」相关的文件"
 				if st.Status != want || !st.Empty || len(st.Hrefs) != 0 {
 					t.Errorf("%q: status %q, suggestions shown %v, %d results; want %q with suggestions", c.Q, st.Status, st.Empty, len(st.Hrefs), want)
+				}
+				if words := strings.Fields(c.Q); len(words) > 1 && !slices.Equal(st.Alt, words) {
+					t.Errorf("%q: offers %q on their own, want %q", c.Q, st.Alt, words)
+				} else if len(words) == 1 && len(st.Alt) != 0 {
+					t.Errorf("%q: offers %q for a one-word query", c.Q, st.Alt)
 				}
 				return
 			}

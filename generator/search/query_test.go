@@ -136,6 +136,7 @@ var queryCases = []queryCase{
 	{Name: "phrase without filter", Q: "农民工工资", First: "zhangye/2024-02/zzbf-2024-010/"},
 	{Name: "issuer filter", Q: "农民工工资", Filters: map[string]string{"issuer": "泾源县人民政府办公室"}, First: "jingyuan/2024-01/jzbf-2024-003/"},
 	{Name: "no results", Q: "量子引力", First: ""},
+	{Name: "no document has both words", Q: "冬训 量子引力", First: ""},
 	{Name: "markup", Q: "<script>alert(1)</script>", First: ""},
 }
 

@@ -385,6 +385,7 @@
         self.empty.hidden = false;
         var clear = self.empty.querySelector('#search-clear');
         if (clear) clear.hidden = !active;
+        self.alternatives(q);
         return;
       }
       self.status.textContent = (q ? '找到 ' + res.total + ' 个与「' + q + '」相关的文件' : '共 ' + res.total + ' 个文件') +
@@ -393,6 +394,23 @@
     }).catch(function (err) {
       if (seq !== self.seq) return;
       self.status.textContent = '搜索暂时不可用：' + (err && err.message ? err.message : err);
+    });
+  };
+
+  // alternatives offers each word of a query of several words on its own.
+  Page.prototype.alternatives = function (q) {
+    var alt = this.empty.querySelector('#search-alt');
+    if (!alt) return;
+    alt.textContent = '';
+    var words = q.split(/\s+/).filter(function (w) { return w; });
+    alt.hidden = words.length < 2;
+    if (alt.hidden) return;
+    alt.appendChild(document.createTextNode('分别搜索：'));
+    words.forEach(function (w, i) {
+      if (i) alt.appendChild(document.createTextNode('、'));
+      var a = el('a', null, w);
+      a.href = location.pathname + '?q=' + encodeURIComponent(w);
+      alt.appendChild(a);
     });
   };
 
