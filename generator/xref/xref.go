@@ -64,8 +64,10 @@
 // # Relations
 //
 //   - RelRepeals: 废止 follows the citation in the same sentence, with only
-//     other citations, 、和及 and words such as 同时, 一并, 予以 between
-//     (《…》(张政办发〔2018〕56号)同时废止), or 废止 directly precedes it.
+//     other citations, 、和及, words such as 同时, 一并, 予以 and a
+//     自…起 phrase between (《…》(张政办发〔2018〕56号)同时废止,
+//     《…》自2024年3月1日起废止), or 废止 precedes it or the list of
+//     citations it ends (同时废止《甲》和《乙》).
 //   - RelIssues: the citing document is a 印发 notice (its title holds 印发)
 //     and the target is a plan it issues: the target's Parent is the
 //     citing document, or the citing title contains the target's title.
