@@ -26,7 +26,10 @@ import (
 // become ○/□, HTML tags go, $\frac{a}{b}$ becomes a/b, dot leaders go, and a
 // line that is only a date or a 文号 is compared in its metadata form.
 // Front matter is compared in simplified characters. Lines found only out of
-// order are counted and must stay few; lines found nowhere fail the test.
+// order are counted and must stay few: the one clean-up that reorders is a
+// table or boxed sidebar printed mid-sentence, moved after the sentence
+// (the text below it is then found before it). Lines found nowhere fail
+// the test.
 
 var (
 	mdSyntax    = regexp.MustCompile(`[#*|\\>:：\-\s]`)
@@ -203,7 +206,7 @@ func TestFidelity(t *testing.T) {
 		seed                     string
 		maxResidue, maxReordered int
 	}{
-		{"000", 7, 0},
+		{"000", 7, 8},
 		{"001", 1, 0},
 		{"002", 9, 0},
 		{"003", 2, 0},

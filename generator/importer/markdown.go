@@ -168,22 +168,55 @@ func isTableLine(s string) bool {
 }
 
 // render converts lines to Markdown.
+//
+// A table, its caption (表2：…) or a boxed sidebar (重点工程一：… and its
+// paragraph) printed in the middle of a sentence is moved after it: the
+// text that continues the sentence below the block joins the paragraph
+// above it.
 func (r *renderer) render(ls []line) string {
 	var paras []string
 	var kinds []int
+	var lines [][]line // the source lines of each text paragraph
 	var cur []line
+	open := -1       // index of a paragraph cut mid-sentence by a block
+	into := -1       // cur continues paras[into]
+	boxText := false // the paragraph after a box header is the box's
 	flush := func() {
-		if len(cur) > 0 {
-			paras = append(paras, r.paragraph(cur))
-			kinds = append(kinds, blockText)
-			cur = nil
+		if len(cur) == 0 {
+			return
 		}
+		p := r.paragraph(cur)
+		if into >= 0 {
+			paras[into], lines[into] = p, cur
+			if endsSentence(p) {
+				open = -1
+			}
+			into, cur = -1, nil
+			return
+		}
+		switch {
+		case captionRe.MatchString(p) || boxRe.MatchString(p):
+			boxText = boxRe.MatchString(p)
+		case boxText:
+			boxText = false
+		default:
+			open = -1
+			// Only running text is open: a title or a cell is not.
+			if !r.perLine && !endsSentence(p) && rank(p) < 0 && runeLen(p) >= 20 && strings.ContainsAny(p, "，,。；;") {
+				open = len(paras)
+			}
+		}
+		paras = append(paras, p)
+		kinds = append(kinds, blockText)
+		lines = append(lines, cur)
+		cur = nil
 	}
 	var table []line
 	flushTable := func() {
 		if len(table) > 0 {
 			paras = append(paras, r.table(table))
 			kinds = append(kinds, blockTable)
+			lines = append(lines, nil)
 			table = nil
 		}
 	}
@@ -215,12 +248,29 @@ func (r *renderer) render(ls []line) string {
 		if len(cur) > 0 && !r.joins(cur[len(cur)-1], l, blanks) {
 			flush()
 		}
+		if len(cur) == 0 && open >= 0 && open < len(paras)-1 && !boxText && r.continues(lines[open], l) {
+			// Text below a block continues the sentence above it.
+			cur, into = append([]line(nil), lines[open]...), open
+		}
 		cur = append(cur, l)
 		blanks = 0
 	}
 	flush()
 	flushTable()
 	return r.headings(paras, kinds)
+}
+
+var (
+	captionRe = regexp.MustCompile(`^[表图]\s*\d{1,2}\s*[:：]`)
+	boxRe     = regexp.MustCompile(`^重点(工程|项目|任务)[一二三四五六七八九十\d]+\s*[:：]`)
+)
+
+// continues reports whether line l continues the paragraph of lines p,
+// from which a block separates it.
+func (r *renderer) continues(p []line, l line) bool {
+	n := l.trim()
+	return len(p) > 0 && runeLen(n) >= 4 && strings.ContainsAny(n, "，,。；;、") && !itemStart.MatchString(n) && !fieldLineRe.MatchString(n) && !onlyDate.MatchString(n) &&
+		!startsWithDocNum(n) && rank(n) < 0 && !captionRe.MatchString(n) && !boxRe.MatchString(n)
 }
 
 // joins reports whether line next continues the paragraph whose last line
@@ -230,7 +280,7 @@ func (r *renderer) joins(prev, next line, blanks int) bool {
 	if r.perLine || itemStart.MatchString(n) || onlyDate.MatchString(n) || startsWithDocNum(n) {
 		return false
 	}
-	if rank(p) >= 0 || endsSentence(p) || fieldLineRe.MatchString(n) {
+	if rank(p) >= 0 || endsSentence(p) || fieldLineRe.MatchString(n) || captionRe.MatchString(n) || boxRe.MatchString(n) || captionRe.MatchString(p) || boxRe.MatchString(p) {
 		return false
 	}
 	if blanks == 0 {
