@@ -279,6 +279,24 @@ func TestDelete(t *testing.T) {
 			t.Fatalf("before: %q: %d, no link to %s", l, code, page)
 		}
 	}
+	// The search index lists it too, and is served as JSON.
+	inSearch := false
+	for name, data := range p.s.current.Load().files {
+		if strings.HasPrefix(name, "search/") && bytes.Contains(data, []byte(page)) {
+			inSearch = true
+		}
+	}
+	if !inSearch {
+		t.Errorf("no search/ file names %s before the delete", page)
+	}
+	resp, err := http.Get(p.ts.URL + p.s.Base() + "search/manifest.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/json" {
+		t.Errorf("search/manifest.json: %d %q, want 200 application/json", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
 	ev := p.subscribe()
 	if err := os.Remove(filepath.Join(p.dir, "content/documents/report-2024.md")); err != nil {
 		t.Fatal(err)
