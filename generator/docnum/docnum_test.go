@@ -166,6 +166,16 @@ func TestNFKCStable(t *testing.T) {
 	}
 }
 
+// TestOpenAt checks the byte-level bracket test against isOpen.
+func TestOpenAt(t *testing.T) {
+	for r := rune(0); r <= 0xFFFF; r++ {
+		s := string(r) + "x"
+		if got, want := openAt(s, 0) > 0, isOpen(r); got != want {
+			t.Errorf("openAt(%q) = %v, isOpen = %v", r, got, want)
+		}
+	}
+}
+
 func TestFold(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"涇源縣人民政府公報", "泾源县人民政府公报"},
