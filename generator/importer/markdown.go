@@ -213,12 +213,38 @@ func (r *renderer) render(ls []line) string {
 	}
 	var table []line
 	flushTable := func() {
-		if len(table) > 0 {
-			paras = append(paras, r.table(table))
-			kinds = append(kinds, blockTable)
-			lines = append(lines, nil)
-			table = nil
+		if len(table) == 0 {
+			return
 		}
+		// A table continued on a new page repeats its header row, often
+		// under its title again: both go, and the rows join the table.
+		n := len(paras)
+		prev := -1
+		switch {
+		case n >= 1 && kinds[n-1] == blockTable:
+			prev = n - 1
+		case n >= 3 && kinds[n-2] == blockTable && kinds[n-1] == blockText && kinds[n-3] == blockText &&
+			squash(simplified(paras[n-1])) == squash(simplified(paras[n-3])):
+			prev = n - 2
+		}
+		if prev >= 0 && len(lines[prev]) > 0 && tableHeader(lines[prev]) == tableHeader(table) && tableHeader(table) != "" {
+			h := headerIndex(table)
+			if prev == n-2 {
+				for _, l := range lines[n-1] {
+					*r.residue = append(*r.residue, Residue{Line: l.n, Text: l.trim(), Why: "table title repeated on a new page"})
+				}
+				paras, kinds, lines = paras[:n-1], kinds[:n-1], lines[:n-1]
+			}
+			*r.residue = append(*r.residue, Residue{Line: table[h].n, Text: strings.TrimSpace(clean(table[h].s)), Why: "table header repeated on a new page"})
+			lines[prev] = append(append(lines[prev], table[:h]...), table[h+1:]...)
+			paras[prev] = r.table(lines[prev])
+			table = nil
+			return
+		}
+		paras = append(paras, r.table(table))
+		kinds = append(kinds, blockTable)
+		lines = append(lines, table)
+		table = nil
 	}
 	blanks := 0
 	for i := 0; i < len(ls); i++ {
@@ -402,6 +428,52 @@ func sectionLine(p string) bool {
 
 var dayRe = regexp.MustCompile(`^(\d{1,2}日)\s*`)
 
+// cells splits a table row into trimmed cells, or nil for a separator row
+// copied from Markdown.
+func cells(l line) []string {
+	s := strings.TrimRight(clean(l.s), " ")
+	var cs []string
+	if t := strings.TrimSpace(s); strings.HasPrefix(t, "|") && strings.HasSuffix(t, "|") && !strings.Contains(s, "\t") {
+		cs = strings.Split(t[1:len(t)-1], "|")
+	} else {
+		cs = strings.Split(s, "\t")
+	}
+	sep := true
+	for i, c := range cs {
+		c = strings.TrimSpace(inline(c))
+		cs[i] = c
+		if c != "" && !sepCellRe.MatchString(c) {
+			sep = false
+		}
+	}
+	if sep {
+		return nil
+	}
+	for len(cs) > 1 && cs[len(cs)-1] == "" {
+		cs = cs[:len(cs)-1]
+	}
+	return cs
+}
+
+// headerIndex is the index of a table's header row (its first row that is
+// not a separator).
+func headerIndex(ls []line) int {
+	for i, l := range ls {
+		if cells(l) != nil {
+			return i
+		}
+	}
+	return 0
+}
+
+// tableHeader is a table's header row as one comparable string.
+func tableHeader(ls []line) string {
+	if len(ls) == 0 {
+		return ""
+	}
+	return squash(simplified(strings.Join(cells(ls[headerIndex(ls)]), "|")))
+}
+
 // table renders tab- or pipe-separated rows as a GFM table. The first row
 // is the header; rows are padded to the widest one; separator rows copied
 // from Markdown sources are dropped.
@@ -409,30 +481,12 @@ func (r *renderer) table(ls []line) string {
 	var rows [][]string
 	width := 0
 	for _, l := range ls {
-		s := strings.TrimRight(clean(l.s), " ")
-		var cells []string
-		if t := strings.TrimSpace(s); strings.HasPrefix(t, "|") && strings.HasSuffix(t, "|") && !strings.Contains(s, "\t") {
-			cells = strings.Split(t[1:len(t)-1], "|")
-		} else {
-			cells = strings.Split(s, "\t")
-		}
-		sep := true
-		for i, c := range cells {
-			c = strings.TrimSpace(inline(c))
-			cells[i] = c
-			if c != "" && !sepCellRe.MatchString(c) {
-				sep = false
-			}
-		}
-		if sep {
+		cs := cells(l)
+		if cs == nil {
 			continue
 		}
-		// Drop empty trailing cells.
-		for len(cells) > 1 && cells[len(cells)-1] == "" {
-			cells = cells[:len(cells)-1]
-		}
-		rows = append(rows, cells)
-		width = max(width, len(cells))
+		rows = append(rows, cs)
+		width = max(width, len(cs))
 	}
 	if len(rows) == 0 {
 		return ""

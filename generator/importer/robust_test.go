@@ -238,6 +238,7 @@ func TestRender(t *testing.T) {
 		{"form controls", "是<input type=\"radio\"/> 否<input type=\"checkbox\"/>\n", "是○ 否□\n", false},
 		{"a table cut into a sentence moves after it", "品牌运营中心定期开展以下营销推广活动,以故事树立品牌形象,扩大社\n\n表2:任务表\n\n序号\t具体任务\n1\t培育品牌\n\n会影响力。\n", "品牌运营中心定期开展以下营销推广活动,以故事树立品牌形象,扩大社会影响力。\n\n表2:任务表\n\n| 序号 | 具体任务 |\n| --- | --- |\n| 1 | 培育品牌 |\n", false},
 		{"a sidebar cut into a sentence moves after it", "7. 加强标准体系建设。围绕张掖“五大特色产业”，组织推进\n\n重点工程一：铸魂工程\n\n实施农业品牌铸魂工程，加强标准体系建设。\n\n玉米种子、绿色蔬菜等产品标准。\n", "7\\. 加强标准体系建设。围绕张掖“五大特色产业”，组织推进玉米种子、绿色蔬菜等产品标准。\n\n重点工程一：铸魂工程\n\n实施农业品牌铸魂工程，加强标准体系建设。\n", false},
+		{"a table continued on a new page loses its repeated title and header", "责任清单\n\n序号\t工作\n1\t建设\n\n\n责任清单\n\n序号\t工作\n2\t运营\n", "责任清单\n\n| 序号 | 工作 |\n| --- | --- |\n| 1 | 建设 |\n| 2 | 运营 |\n", false},
 		{"one paragraph per line", "第一段。\n第二段。\n", "第一段。\n\n第二段。\n", true},
 		{"file list", "- 甘政发〔2024〕12号 甘肃省人民政府关于奖励的决定\n甘政发〔2024〕13号 甘肃省人民政府关于印发办法的通知\n", "- 甘政发〔2024〕12号 甘肃省人民政府关于奖励的决定\n- 甘政发〔2024〕13号 甘肃省人民政府关于印发办法的通知\n", false},
 	}
