@@ -2,6 +2,8 @@ package importer
 
 import (
 	"bytes"
+	"flag"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -464,5 +466,47 @@ func BenchmarkImport(b *testing.B) {
 		if _, problems := Import("002.txt", src, Options{}); problems.HasErrors() {
 			b.Fatal(problems)
 		}
+	}
+}
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// TestGolden imports small hand-made inputs in testdata/ and compares all
+// files they produce, and the residue, with a golden file. Run
+// go test ./generator/importer -run Golden -update to accept a change.
+func TestGolden(t *testing.T) {
+	for _, name := range []string{"issue"} {
+		t.Run(name, func(t *testing.T) {
+			src, err := os.ReadFile(filepath.Join("testdata", name+".txt"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, problems := Import(name+".txt", src, Options{})
+			if problems.HasErrors() {
+				t.Fatal(problems)
+			}
+			var b strings.Builder
+			for _, f := range res.Files {
+				fmt.Fprintf(&b, "=== %s\n%s", f.Path, f.Data)
+			}
+			b.WriteString("=== residue\n")
+			for _, r := range res.Residue {
+				fmt.Fprintf(&b, "%d: %s: %s\n", r.Line, r.Why, r.Text)
+			}
+			golden := filepath.Join("testdata", name+".golden")
+			if *update {
+				if err := os.WriteFile(golden, []byte(b.String()), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v: run with -update to create it", err)
+			}
+			if b.String() != string(want) {
+				t.Errorf("import of testdata/%s.txt differs from %s (run with -update to accept):\n%s", name, golden, lineDiff(string(want), b.String()))
+			}
+		})
 	}
 }
