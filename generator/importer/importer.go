@@ -72,6 +72,12 @@
 //     a one-paragraph-per-line text, short lines without punctuation too;
 //   - tab-separated and pipe rows become GFM tables; Markdown separator rows
 //     copied from a source are dropped; <p> and <br> in cells become spaces;
+//     a table continued on a new page loses its repeated header row (and
+//     repeated title), its rows joining the table above;
+//   - a table, its caption (表2：…) or a boxed sidebar (重点工程一：… and its
+//     paragraph) printed in the middle of a sentence moves after the
+//     sentence: the text below the block joins the paragraph above it (the
+//     one clean-up that changes the order of lines);
 //   - <input type="radio"> and type="checkbox" become ○ and □, $\frac{a}{b}$
 //     becomes a/b;
 //   - characters that would become Markdown syntax by accident are escaped
@@ -85,8 +91,8 @@
 // Residue is dropped and listed (gazette import -v): web page chrome
 // (扫一扫…, Produced By…, 浏览次数), download-link lines, dot-leader lines,
 // layout labels (目 录, 编辑委员会) and masthead lines that have no field in
-// the content model (slogans such as 传达政令), and a web page title that the
-// text repeats.
+// the content model (slogans such as 传达政令), a web page title that the
+// text repeats, and table headers and titles repeated on a new page.
 package importer
 
 import (
