@@ -139,6 +139,7 @@ func TestRobustness(t *testing.T) {
 		{"001 brackets [] and spaces", "001", func(s string) string { return bracketRe.ReplaceAllString(s, "[ $1 ] ") }},
 		{"004 brackets ()", "004", func(s string) string { return bracketRe.ReplaceAllString(s, "($1)") }},
 		{"001 in traditional characters", "001", traditional},
+		{"004 with CRLF line ends and a BOM", "004", func(s string) string { return "\ufeff" + strings.ReplaceAll(s, "\n", "\r\n") }},
 		{"000 first document in traditional characters", "000", func(s string) string {
 			ls := strings.Split(s, "\n")
 			// Lines 98–195 are 张政发〔2024〕27号.
