@@ -115,19 +115,19 @@ func (s *Server) Base() string { return s.current.Load().base }
 
 // Build builds the site once and swaps it in when it succeeds. When it
 // fails, the last good site stays served with the problems as an overlay,
-// they are printed to Log, and Build returns them. cfg is the
-// configuration read for this build (for the watcher).
-func (s *Server) Build(ctx context.Context) (generator.Config, error) {
+// they are printed to Log, and Build returns them. Run calls it on every
+// change.
+func (s *Server) Build(ctx context.Context) error {
 	s.buildMu.Lock()
 	defer s.buildMu.Unlock()
 	start := time.Now()
 	gen := s.gen.Add(1)
 	s.builds.Add(1)
-	cfg, next, err := s.build(ctx, gen)
+	next, warnings, err := s.build(ctx, gen)
 	old := s.current.Load()
 	if err != nil {
 		if ctx.Err() != nil {
-			return cfg, err
+			return err
 		}
 		var problems diag.List
 		if !errors.As(err, &problems) {
@@ -146,17 +146,21 @@ func (s *Server) Build(ctx context.Context) (generator.Config, error) {
 		}
 		fmt.Fprintf(s.opt.Log, "gazette: build failed; still serving the last good site\n")
 		s.hub.publish(&broken)
-		return cfg, problems
+		return problems
 	}
 	s.current.Store(next)
-	fmt.Fprintf(s.opt.Log, "gazette: built %d pages in %s\n", next.pages, time.Since(start).Round(time.Millisecond))
+	note := ""
+	if n := len(warnings); n > 0 {
+		note = fmt.Sprintf(" (%d warnings: gazette build -v lists them)", n)
+	}
+	fmt.Fprintf(s.opt.Log, "gazette: built %d pages in %s%s\n", next.pages, time.Since(start).Round(time.Millisecond), note)
 	s.hub.publish(next)
-	return cfg, nil
+	return nil
 }
 
 // build runs one full build into memory. On failure the returned site, if
 // not nil, carries only the base path of the new configuration.
-func (s *Server) build(ctx context.Context, gen int64) (cfg generator.Config, st *site, err error) {
+func (s *Server) build(ctx context.Context, gen int64) (st *site, warnings diag.List, err error) {
 	defer func() {
 		// A panic in a template function or extension must not end the
 		// preview: report it like any build error.
@@ -164,9 +168,9 @@ func (s *Server) build(ctx context.Context, gen int64) (cfg generator.Config, st
 			err = fmt.Errorf("build panicked: %v", r)
 		}
 	}()
-	cfg, err = generator.LoadConfig(s.opt.ConfigPath, s.opt.AllowMissingConfig)
+	cfg, err := generator.LoadConfig(s.opt.ConfigPath, s.opt.AllowMissingConfig)
 	if err != nil {
-		return cfg, nil, err
+		return nil, nil, err
 	}
 	if !s.opt.Minify {
 		cfg.Minify = false
@@ -174,14 +178,14 @@ func (s *Server) build(ctx context.Context, gen int64) (cfg generator.Config, st
 	base := cfg.BasePath()
 	contentDir := cfg.Path(cfg.ContentDir)
 	if fi, err := os.Stat(contentDir); err != nil || !fi.IsDir() {
-		return cfg, &site{base: base}, fmt.Errorf("content folder %s not found: create it or set content_dir in %s", contentDir, s.opt.ConfigPath)
+		return &site{base: base}, nil, fmt.Errorf("content folder %s not found: create it or set content_dir in %s", contentDir, s.opt.ConfigPath)
 	}
 	name, err := filepath.Rel(cfg.Dir, contentDir)
 	if err != nil {
 		name = contentDir
 	}
 	out := &memOutput{files: map[string][]byte{}}
-	stats, _, err := generator.Build(ctx, generator.Options{
+	stats, warnings, err := generator.Build(ctx, generator.Options{
 		Config:      cfg,
 		Content:     os.DirFS(contentDir),
 		ContentName: filepath.ToSlash(name) + "/",
@@ -189,9 +193,9 @@ func (s *Server) build(ctx context.Context, gen int64) (cfg generator.Config, st
 		Inject:      script(base, gen),
 	})
 	if err != nil {
-		return cfg, &site{base: base}, err
+		return &site{base: base}, warnings, err
 	}
-	return cfg, &site{base: base, gen: gen, files: out.files, pages: stats.Pages}, nil
+	return &site{base: base, gen: gen, files: out.files, pages: stats.Pages}, warnings, nil
 }
 
 // memOutput collects a build's files; generator.Build writes concurrently.
