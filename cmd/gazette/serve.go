@@ -2,13 +2,17 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	iofs "io/fs"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
+	"gazette/generator"
 	"gazette/generator/preview"
 )
 
@@ -38,6 +42,19 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fs.Usage()
 		return exitUsage
 	}
+	// A config or content folder that is not there is a mistake to report
+	// now; a config or content file with an error is shown in the browser,
+	// to be fixed while serving.
+	allowMissing := !flagSet(fs, "config")
+	if cfg, err := generator.LoadConfig(*configPath, allowMissing); errors.Is(err, iofs.ErrNotExist) {
+		printErr(stderr, err)
+		return exitFailure
+	} else if err == nil {
+		if st, err := os.Stat(cfg.Path(cfg.ContentDir)); err != nil || !st.IsDir() {
+			fmt.Fprintf(stderr, "gazette: content folder %s not found: run gazette in the archive's folder or pass -config\n", cfg.Path(cfg.ContentDir))
+			return exitFailure
+		}
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		fmt.Fprintf(stderr, "gazette: %v: pass another -addr, e.g. -addr 127.0.0.1:1314\n", err)
@@ -45,7 +62,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	s := preview.New(preview.Options{
 		ConfigPath:         *configPath,
-		AllowMissingConfig: !flagSet(fs, "config"),
+		AllowMissingConfig: allowMissing,
 		Log:                stderr,
 		Minify:             *minify,
 	})

@@ -116,7 +116,8 @@ func TestServeUsage(t *testing.T) {
 	}{
 		{"argument", []string{"serve", "extra"}, exitUsage, "serve takes no arguments"},
 		{"bad flag", []string{"serve", "-nope"}, exitUsage, "flag provided but not defined"},
-		{"bad addr", []string{"serve", "-addr", "256.0.0.1:99999"}, exitFailure, "pass another -addr"},
+		{"bad addr", []string{"serve", "-config", "../../generator/testdata/site/config.toml", "-addr", "256.0.0.1:99999"}, exitFailure, "pass another -addr"},
+		{"no config", []string{"serve", "-config", "no/such/config.toml"}, exitFailure, "no such file"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
