@@ -81,6 +81,7 @@ type Staging struct {
 	lock    *os.File
 	mu      sync.Mutex
 	written map[string]bool
+	dirs    map[string]bool // staging folders made
 	stats   Stats
 	done    bool
 }
@@ -122,7 +123,7 @@ func Start(ctx context.Context, dir string, opt Options) (*Staging, error) {
 		release(lock)
 		return nil, err
 	}
-	return &Staging{dir: dir, tmp: tmp, opt: opt, lock: lock, written: map[string]bool{}}, nil
+	return &Staging{dir: dir, tmp: tmp, opt: opt, lock: lock, written: map[string]bool{}, dirs: map[string]bool{}}, nil
 }
 
 // Dir is the output folder.
@@ -231,7 +232,7 @@ func (s *Staging) WriteFile(name string, data []byte) error {
 	s.mu.Unlock()
 
 	dst := filepath.Join(s.tmp, filepath.FromSlash(name))
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+	if err := s.mkdir(filepath.Dir(dst)); err != nil {
 		return err
 	}
 	if s.opt.OnWrite != nil {
@@ -248,6 +249,24 @@ func (s *Staging) WriteFile(name string, data []byte) error {
 		return err
 	}
 	s.count(func(st *Stats) { st.Written++ })
+	return nil
+}
+
+// mkdir makes a folder of the staging tree once; a build writes many
+// files per folder, and a mkdir system call per file is measurable.
+func (s *Staging) mkdir(dir string) error {
+	s.mu.Lock()
+	made := s.dirs[dir]
+	s.mu.Unlock()
+	if made {
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.dirs[dir] = true
+	s.mu.Unlock()
 	return nil
 }
 
