@@ -324,7 +324,7 @@ func TestHostileBodiesRender(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := string(r.html)
+			got := string(r)
 			if !strings.Contains(got, tt.want) {
 				t.Errorf("render(%q) = %q, want it to hold %q", tt.in, got, tt.want)
 			}

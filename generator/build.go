@@ -23,6 +23,7 @@ import (
 	"github.com/tdewolff/minify/v2/svg"
 	"github.com/tdewolff/minify/v2/xml"
 
+	"gazette/generator/content"
 	"gazette/generator/diag"
 	"gazette/generator/xref"
 	"gazette/themes"
@@ -84,12 +85,28 @@ func Build(ctx context.Context, opt Options) (st Stats, warnings diag.List, err 
 		workers = runtime.GOMAXPROCS(0)
 	}
 
-	if err := site.renderBodies(ctx, workers); err != nil {
+	// Pass 1: parse every body for its citations, outline and text, and
+	// index the text for search. Nothing of a body is kept but what its
+	// own page and other pages need, so memory does not grow with the
+	// size of the archive's text.
+	mds := newMarkdownPool(workers)
+	ix := site.xrefIndex()
+	if err := site.scanBodies(ctx, workers, mds, ix); err != nil {
 		return st, warnings, err
 	}
-
 	w := &writer{out: opt.Out, m: newMinifier(opt.Config.Minify)}
 	_, hasSearch := tpl["search"]
+	if hasSearch {
+		if _, err := site.writeSearchIndex(w); err != nil {
+			return st, warnings, fmt.Errorf("search index: %w", err)
+		}
+	}
+	for _, d := range site.Docs {
+		d.Text, d.Body = "", ""
+	}
+
+	// Pass 2: every page, each document's body rendered again as its page
+	// is made and dropped once it is written.
 	jobs := site.pageJobs(hasSearch)
 	if opt.Config.Timestamps {
 		stamp := time.Now().Format("2006-01-02 15:04")
@@ -100,6 +117,14 @@ func Build(ctx context.Context, opt Options) (st Stats, warnings diag.List, err 
 	err = parallel(ctx, workers, len(jobs), func(i int) error {
 		j := jobs[i]
 		j.page.Inject = safeInject(opt.Inject)
+		if d := j.page.Doc; d != nil && j.kind == "document" {
+			html, err := site.renderBody(opt.Content, d, mds, ix)
+			if err != nil {
+				return err
+			}
+			d.HTML = html
+			defer func() { d.HTML = "" }()
+		}
 		b, err := tpl.execute(j.kind, j.page)
 		if err != nil {
 			return err
@@ -111,11 +136,6 @@ func Build(ctx context.Context, opt Options) (st Stats, warnings diag.List, err 
 	}
 	if err := w.copyAssets(theme); err != nil {
 		return st, warnings, err
-	}
-	if hasSearch {
-		if _, err := site.writeSearchIndex(w); err != nil {
-			return st, warnings, fmt.Errorf("search index: %w", err)
-		}
 	}
 	if err := site.writeHostFiles(w, jobs); err != nil {
 		return st, warnings, err
@@ -137,27 +157,27 @@ func Load(ctx context.Context, cfg Config, contentFS fs.FS, name string) (*Site,
 	return site, problems
 }
 
-// renderBodies renders every document's Markdown in parallel, one goldmark
-// instance per worker, resolving citations against the whole archive.
-func (s *Site) renderBodies(ctx context.Context, workers int) error {
-	ix := s.xrefIndex()
-	mds := make(chan *markdown, workers)
+// markdownPool hands out one goldmark instance per worker.
+type markdownPool chan *markdown
+
+func newMarkdownPool(workers int) markdownPool {
+	p := make(markdownPool, workers)
 	for i := 0; i < workers; i++ {
-		mds <- newMarkdown(xref.Extension)
+		p <- newMarkdown(xref.Extension)
 	}
+	return p
+}
+
+// scanBodies parses every document's Markdown in parallel for its
+// citations (resolved against the whole archive), outline and plain text.
+func (s *Site) scanBodies(ctx context.Context, workers int, mds markdownPool, ix *xref.Index) error {
 	found := make([][]xref.Citation, len(s.Docs))
 	err := parallel(ctx, workers, len(s.Docs), func(i int) error {
 		md := <-mds
 		defer func() { mds <- md }()
 		d := s.Docs[i]
 		pc := xref.NewContext(ix, d.ID)
-		r, err := md.render([]byte(d.Body), pc)
-		if err != nil {
-			return fmt.Errorf("%s: rendering Markdown: %w", d.File, err)
-		}
-		d.HTML = trustedHTML(r.html)
-		d.Outline = r.outline
-		d.Text = r.text
+		d.Outline, d.Text = md.scan([]byte(d.Body), pc)
 		found[i] = xref.Citations(pc)
 		return nil
 	})
@@ -166,6 +186,26 @@ func (s *Site) renderBodies(ctx context.Context, workers int) error {
 	}
 	s.linkCitations(found)
 	return nil
+}
+
+// renderBody renders a document's body to HTML, reading it again from the
+// content folder: pass 1 let go of it.
+func (s *Site) renderBody(fsys fs.FS, d *Doc, mds markdownPool, ix *xref.Index) (template.HTML, error) {
+	data, err := fs.ReadFile(fsys, d.path)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", d.File, err)
+	}
+	_, body, _, err := content.Split(data)
+	if err != nil {
+		return "", fmt.Errorf("%s: changed during the build: %w", d.File, err)
+	}
+	md := <-mds
+	defer func() { mds <- md }()
+	html, err := md.render([]byte(body), xref.NewContext(ix, d.ID))
+	if err != nil {
+		return "", fmt.Errorf("%s: rendering Markdown: %w", d.File, err)
+	}
+	return trustedHTML(html), nil
 }
 
 // parallel runs f(0..n-1) on workers goroutines and returns the first

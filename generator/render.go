@@ -42,16 +42,16 @@ func newMarkdown(extra ...goldmark.Extender) *markdown {
 	)}
 }
 
-// rendered is what rendering a body yields.
-type rendered struct {
-	html    []byte
-	outline []Heading
-	text    string
+// scan parses a body for its outline and plain text; extensions (the
+// citation finder) see the AST through pc.
+func (m *markdown) scan(body []byte, pc parser.Context) ([]Heading, string) {
+	doc := m.md.Parser().Parse(text.NewReader(body), parser.WithContext(pc))
+	return outlineAndText(doc, body)
 }
 
-// render converts a Markdown body. pc may carry per-document state for
-// extensions (citations); nil makes a fresh context.
-func (m *markdown) render(body []byte, pc parser.Context) (rendered, error) {
+// render converts a Markdown body to HTML. pc may carry per-document state
+// for extensions (citations); nil makes a fresh context.
+func (m *markdown) render(body []byte, pc parser.Context) ([]byte, error) {
 	if pc == nil {
 		pc = parser.NewContext()
 	}
@@ -59,11 +59,9 @@ func (m *markdown) render(body []byte, pc parser.Context) (rendered, error) {
 	var buf bytes.Buffer
 	buf.Grow(len(body) + len(body)/4)
 	if err := m.md.Renderer().Render(&buf, body, doc); err != nil {
-		return rendered{}, err
+		return nil, err
 	}
-	r := rendered{html: buf.Bytes()}
-	r.outline, r.text = outlineAndText(doc, body)
-	return r, nil
+	return buf.Bytes(), nil
 }
 
 // headingIDs gives every heading a short stable id (s1, s2, …) in document

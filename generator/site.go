@@ -151,8 +151,9 @@ type Doc struct {
 	Issuers       []*Issuer
 	Prev, Next    *Doc // within the issue
 
-	Body       string // Markdown
+	Body       string // Markdown; emptied by Build once scanned
 	BodyLine   int
+	path       string // below the content root, to read the body again
 	parentLine int
 
 	// Filled by rendering.
