@@ -190,9 +190,15 @@ func buildSite(ctx context.Context, o buildOptions) (r buildResult, err error) {
 		case err == nil:
 			total = len(m.Files)
 			if ok, why := m.Fresh(key); ok {
-				if err := json.Unmarshal(m.Summary, &r.stats); err == nil {
+				var saved savedBuild
+				if err := json.Unmarshal(m.Summary, &saved); err == nil {
 					stage.Abort()
 					r.cached = true
+					r.stats = saved.Stats
+					for _, w := range saved.Warnings {
+						w.Severity = diag.Warning
+						r.warnings = append(r.warnings, w)
+					}
 					r.pstats.Unchanged = len(m.Files)
 					return r, nil
 				}
@@ -230,7 +236,7 @@ func buildSite(ctx context.Context, o buildOptions) (r buildResult, err error) {
 		return r, err
 	}
 	if key != "" {
-		if err := saveManifest(cacheDir, o.out, key, r.stats); err != nil {
+		if err := saveManifest(cacheDir, o.out, key, savedBuild{r.stats, r.warnings}); err != nil {
 			r.cacheNote = err.Error()
 		}
 	}
@@ -265,7 +271,14 @@ func inputKey(o buildOptions) (string, error) {
 	return k.Sum(), nil
 }
 
-func saveManifest(cacheDir, out, key string, st generator.Stats) error {
+// savedBuild is what the cache keeps of a build to report it again when
+// the next build is skipped: its counts and its warnings.
+type savedBuild struct {
+	Stats    generator.Stats `json:"stats"`
+	Warnings []diag.Problem  `json:"warnings,omitempty"`
+}
+
+func saveManifest(cacheDir, out, key string, st savedBuild) error {
 	files, err := cache.Scan(out)
 	if err != nil {
 		return fmt.Errorf("build cache not saved: %w", err)
