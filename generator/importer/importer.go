@@ -257,7 +257,7 @@ func (im *importer) detect() string {
 		return "issue"
 	}
 	for i, s := range first {
-		if i < 12 && (strings.HasPrefix(s, "索引号") || strings.HasPrefix(s, "| 索引号")) {
+		if s = simplified(s); i < 12 && (strings.HasPrefix(s, "索引号") || strings.HasPrefix(s, "| 索引号")) {
 			return "web"
 		}
 	}

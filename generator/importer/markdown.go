@@ -57,6 +57,7 @@ var residuePatterns = []struct {
 }
 
 func residueOf(s string) (string, bool) {
+	s = simplified(s)
 	for _, p := range residuePatterns {
 		if p.re.MatchString(s) {
 			return p.why, true

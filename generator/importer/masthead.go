@@ -193,11 +193,11 @@ func masthead(front []line, used map[int]bool) (content.Gazette, content.Issue) 
 			mark()
 			switch key {
 			case "主管":
-				setOnce(&g.Supervisor, heal(val))
+				setOnce(&g.Supervisor, canonical(val))
 			case "主办":
-				setOnce(&g.Sponsor, heal(val))
+				setOnce(&g.Sponsor, canonical(val))
 			case "编辑出版", "出版":
-				setOnce(&g.Publisher, heal(val))
+				setOnce(&g.Publisher, canonical(val))
 			case "地址":
 				v := val
 				// A wrapped address continues on a short line.
@@ -212,7 +212,7 @@ func masthead(front []line, used map[int]bool) (content.Gazette, content.Issue) 
 					}
 					break
 				}
-				setOnce(&g.Contact.Address, heal(v))
+				setOnce(&g.Contact.Address, canonical(v))
 			case "邮编":
 				setOnce(&g.Contact.Postcode, val)
 			case "电话", "联系电话":
@@ -224,7 +224,7 @@ func masthead(front []line, used map[int]bool) (content.Gazette, content.Issue) 
 			case "网址", "网站":
 				setOnce(&g.Contact.Website, strings.Trim(val, "<>"))
 			case "印刷":
-				setOnce(&g.Contact.Printer, val)
+				setOnce(&g.Contact.Printer, canonical(val))
 			case "主任", "副主任", "编委", "委员", "主编", "副主编", "责任编辑", "编辑":
 				if editors[key] {
 					// A repeated board (the cover reprinted) adds nothing;
@@ -258,7 +258,7 @@ func masthead(front []line, used map[int]bool) (content.Gazette, content.Issue) 
 			}
 			for j := i - 1; j >= 0; j-- {
 				if t := front[j].trim(); t != "" {
-					g.Sponsor = heal(t)
+					g.Sponsor = canonical(t)
 					used[front[j].n] = true
 					used[l.n] = true
 					break
@@ -280,7 +280,7 @@ func setOnce(p *string, v string) {
 // splitNames splits "许治建 顾 挺" into names, joining a two-character
 // name padded to three with a space ("顾 挺" is 顾挺).
 func splitNames(s string) []string {
-	toks := strings.Fields(clean(s))
+	toks := strings.Fields(simplified(clean(s)))
 	var out []string
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]

@@ -139,6 +139,8 @@ func TestRobustness(t *testing.T) {
 		{"001 brackets [] and spaces", "001", func(s string) string { return bracketRe.ReplaceAllString(s, "[ $1 ] ") }},
 		{"004 brackets ()", "004", func(s string) string { return bracketRe.ReplaceAllString(s, "($1)") }},
 		{"001 in traditional characters", "001", traditional},
+		{"002 in traditional characters", "002", traditional},
+		{"004 in traditional characters", "004", traditional},
 		{"004 with CRLF line ends and a BOM", "004", func(s string) string { return "\ufeff" + strings.ReplaceAll(s, "\n", "\r\n") }},
 		{"000 first document in traditional characters", "000", func(s string) string {
 			ls := strings.Split(s, "\n")

@@ -30,7 +30,7 @@ func isWebKey(s string) bool {
 // from a pipe row ("| 索引号 | x | 发文字号 | |"). A key followed by
 // another key has an empty value. It reports false for other lines.
 func webHeader(s string, into map[string]string) bool {
-	t := strings.TrimSpace(clean(s))
+	t := strings.TrimSpace(simplified(clean(s)))
 	if strings.HasPrefix(t, "|") && strings.HasSuffix(t, "|") {
 		cells := strings.Split(strings.Trim(t, "|"), "|")
 		found := false
