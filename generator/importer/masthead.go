@@ -131,7 +131,7 @@ func masthead(front []line, used map[int]bool) (content.Gazette, content.Issue) 
 			mark()
 			continue
 		case strings.HasPrefix(s, "●"):
-			setOnce(&g.Statement, s)
+			setOnce(&g.Statement, simplified(s))
 			mark()
 			continue
 		case s == "编辑委员会" || s == "編輯委員會":

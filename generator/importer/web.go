@@ -268,10 +268,10 @@ func (im *importer) parseReport(header, rest []line) parsed {
 			s = l.s
 			i++
 		}
-		if m := subtitleRe.FindStringSubmatch(s); m != nil && p.doc.DateSigned.IsZero() {
+		if m := subtitleRe.FindStringSubmatch(simplified(s)); m != nil && p.doc.DateSigned.IsZero() {
 			p.doc.DateSigned, _ = mkDate(m[1], m[2], m[3])
 		}
-		if m := speakerRe.FindStringSubmatch(s); m != nil && len(p.doc.Issuers) == 0 {
+		if m := speakerRe.FindStringSubmatch(simplified(s)); m != nil && len(p.doc.Issuers) == 0 {
 			p.doc.Issuers = im.issuers([]string{m[1]})
 		}
 		p.body = append(p.body, l)
