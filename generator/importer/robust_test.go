@@ -142,7 +142,9 @@ func TestRobustness(t *testing.T) {
 		{"000 in traditional characters", "000", traditional},
 		{"002 in traditional characters", "002", traditional},
 		{"003 in traditional characters", "003", traditional},
-		{"002 brackets 【】", "002", func(s string) string { return regexp.MustCompile(`[〔(（](\d{4})[〕)）]`).ReplaceAllString(s, "【$1】") }},
+		{"002 brackets 【】", "002", func(s string) string {
+			return regexp.MustCompile(`[〔(（](\d{4})[〕)）]`).ReplaceAllString(s, "【$1】")
+		}},
 		{"003 re-wrapped at 33", "003", func(s string) string { return rewrap(s, 33) }},
 		{"004 in traditional characters", "004", traditional},
 		{"004 with CRLF line ends and a BOM", "004", func(s string) string { return "\ufeff" + strings.ReplaceAll(s, "\n", "\r\n") }},
