@@ -145,6 +145,7 @@ func TestRobustness(t *testing.T) {
 		{"002 brackets 【】", "002", func(s string) string {
 			return regexp.MustCompile(`[〔(（](\d{4})[〕)）]`).ReplaceAllString(s, "【$1】")
 		}},
+		{"001 re-wrapped at 35", "001", func(s string) string { return rewrap(s, 35) }},
 		{"003 re-wrapped at 33", "003", func(s string) string { return rewrap(s, 33) }},
 		{"004 in traditional characters", "004", traditional},
 		{"004 with CRLF line ends and a BOM", "004", func(s string) string { return "\ufeff" + strings.ReplaceAll(s, "\n", "\r\n") }},
