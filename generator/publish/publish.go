@@ -103,6 +103,9 @@ func Begin(dir string) (*Staging, error) {
 func Start(ctx context.Context, dir string, opt Options) (*Staging, error) {
 	dir = filepath.Clean(dir)
 	parent, base := split(dir)
+	if base == "" || base == "." || base == ".." || base == string(filepath.Separator) {
+		return nil, fmt.Errorf("cannot publish into %q: the output must be a folder of its own, such as public", dir)
+	}
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return nil, err
 	}
@@ -111,6 +114,10 @@ func Start(ctx context.Context, dir string, opt Options) (*Staging, error) {
 		return nil, err
 	}
 	if err := recoverOld(dir, parent, base); err != nil {
+		release(lock)
+		return nil, err
+	}
+	if err := checkReplaceable(dir); err != nil {
 		release(lock)
 		return nil, err
 	}
@@ -204,6 +211,24 @@ func recoverOld(dir, parent, base string) error {
 		return fmt.Errorf("cannot restore the previous output %s: %w", olds[len(olds)-1], err)
 	}
 	return nil
+}
+
+// checkReplaceable refuses to replace a folder that is not a built site:
+// Commit swaps the whole output folder, so "-o ." or "-o content" must
+// not throw the archive away. An empty or missing folder is fine; one
+// with files must have index.html at its top, as every build has.
+func checkReplaceable(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) || (err == nil && len(entries) == 0) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if st, err := os.Lstat(filepath.Join(dir, "index.html")); err == nil && st.Mode().IsRegular() {
+		return nil
+	}
+	return fmt.Errorf("%s is not empty and holds no index.html, so it is not a built site: gazette replaces its output folder whole; remove it or choose another output folder", dir)
 }
 
 func cleanLeftovers(parent, base string) {

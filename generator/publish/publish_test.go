@@ -254,3 +254,35 @@ func TestKeepLock(t *testing.T) {
 	s2.Close()
 	s2.Close()
 }
+
+// Commit replaces the output folder whole, so Start refuses folders that
+// are not a built site.
+func TestRefusesNonSite(t *testing.T) {
+	parent := t.TempDir()
+	content := filepath.Join(parent, "content")
+	os.MkdirAll(content, 0o755)
+	os.WriteFile(filepath.Join(content, "doc.md"), []byte("precious"), 0o644)
+	empty := filepath.Join(parent, "empty")
+	os.MkdirAll(empty, 0o755)
+	for _, tc := range []struct {
+		dir string
+		ok  bool
+	}{
+		{content, false},
+		{".", false},
+		{"/", false},
+		{empty, true},
+		{filepath.Join(parent, "new"), true},
+	} {
+		s, err := Start(context.Background(), tc.dir, Options{})
+		if (err == nil) != tc.ok {
+			t.Errorf("Start(%q): %v", tc.dir, err)
+		}
+		if err == nil {
+			s.Abort()
+		}
+	}
+	if b, err := os.ReadFile(filepath.Join(content, "doc.md")); err != nil || string(b) != "precious" {
+		t.Fatal("content lost")
+	}
+}
