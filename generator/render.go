@@ -12,6 +12,8 @@ import (
 	"github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
+
+	"gazette/generator/xref"
 )
 
 // markdown renders document bodies. Each worker owns one: goldmark
@@ -117,6 +119,10 @@ func outlineAndText(doc ast.Node, src []byte) ([]Heading, string) {
 		case *ast.RawHTML, *ast.HTMLBlock:
 			return ast.WalkSkipChildren, nil
 		default:
+			if entering && node.Kind() == xref.KindSoftBreak {
+				tb.WriteByte('\n')
+				return ast.WalkContinue, nil
+			}
 			if !entering && node.Type() == ast.TypeBlock {
 				tb.WriteByte('\n')
 			}
