@@ -342,6 +342,24 @@ func TestSeed002(t *testing.T) {
 func TestSeed001(t *testing.T) {
 	o := importSeed(t, "001")
 	checkDoc(t, o, docFact{path: "documents/zhangye/2022/zzbf-2022-038.md", title: "张掖市人民政府办公室关于印发落实2022年省委省政府为民实事方案的通知", docNumber: "张政办发〔2022〕38号", issuers: []string{"张掖市人民政府办公室"}, date: "2022-03-17", plans: 9, bodyHas: []string{"甘政办发〔2022〕16号"}})
+	// Four plans name an attachment the web page does not hold.
+	var named, missing int
+	for _, p := range o.plans("documents/zhangye/2022/zzbf-2022-038") {
+		d, _ := o.doc(t, p)
+		for _, a := range d.Attachments {
+			named++
+			if !a.IsIncluded() {
+				missing++
+			}
+		}
+	}
+	if named != 4 || missing != 4 {
+		t.Errorf("%d attachments, %d not included; want 4 and 4", named, missing)
+	}
+	p3, _ := o.doc(t, "documents/zhangye/2022/zzbf-2022-038/plan-03.md")
+	if p3.Title != "关于开展2.5万人次政府补贴性职业技能培训及支持未就业普通高校毕业生到基层就业的实施方案" {
+		t.Errorf("plan 3 (a title over two lines) = %q", p3.Title)
+	}
 }
 
 func TestSeed003(t *testing.T) {
