@@ -209,6 +209,8 @@ func buildSite(ctx context.Context, o buildOptions) (r buildResult, err error) {
 		case !errors.Is(err, cache.ErrNone):
 			r.cacheNote = "build cache ignored: " + err.Error()
 		}
+	} else if m, err := cache.Load(cacheDir, o.out); err == nil {
+		total = len(m.Files) // for the progress line only
 	}
 
 	stop := startProgress(o.progress, &written, total)
