@@ -3,6 +3,7 @@ package preview
 import (
 	"context"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -91,4 +92,27 @@ func TestBrowserReload(t *testing.T) {
 	}
 	p.write(docFile, good)
 	pollFor(t, ctx, "the fix", `window.gazetteMark === undefined && !document.getElementById("gazette-overlay") && document.body.innerText.includes("调整市政府领导工作分工")`)
+
+	// A hidden tab lets go of its stream; shown again, it reconnects.
+	waitStreams := func(want int) {
+		t.Helper()
+		for deadline := time.Now().Add(wait); p.s.hub.count() != want; time.Sleep(10 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%d event streams open, want %d", p.s.hub.count(), want)
+			}
+		}
+	}
+	waitStreams(1)
+	setHidden := func(hidden bool) {
+		t.Helper()
+		js := `Object.defineProperty(document, "hidden", {value: ` + strconv.FormatBool(hidden) + `, configurable: true});` +
+			`document.dispatchEvent(new Event("visibilitychange")); 1`
+		if _, err := chromedp.Run(ctx, chromedp.Evaluate[int](js)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	setHidden(true)
+	waitStreams(0)
+	setHidden(false)
+	waitStreams(1)
 }

@@ -33,6 +33,13 @@ func (h *hub) unsubscribe(c chan *site) {
 	h.mu.Unlock()
 }
 
+// count is the number of open streams.
+func (h *hub) count() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.subs)
+}
+
 func (h *hub) publish(st *site) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -105,19 +112,26 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 }
 
 // script is the live-reload script injected into every page of build gen.
+// A hidden tab closes its stream and opens it again when shown (and then
+// reloads at once if it is stale): browsers allow only six connections per
+// host, and a stream per background tab would soon use them up.
 func script(base string, gen int64) string {
 	url, _ := json.Marshal(base + EventsPath + "?gen=" + strconv.FormatInt(gen, 10))
 	style, _ := json.Marshal(overlayStyle)
-	return `<script>(function(){` +
-		`var es=new EventSource(` + string(url) + `);` +
-		`es.addEventListener("reload",function(){es.close();location.reload();});` +
-		`es.addEventListener("problems",function(e){` +
+	return `<script>(function(){var es=null;` +
+		`function problems(e){` +
 		`var o=document.getElementById("gazette-overlay");if(o)o.remove();` +
 		`o=document.createElement("div");o.id="gazette-overlay";o.setAttribute("role","alert");o.style.cssText=` + string(style) + `;` +
 		`var h=document.createElement("p");h.style.cssText="margin:0 0 .5em;font-weight:bold";` +
 		`h.textContent="gazette: the build failed; this page is from the last good build";o.appendChild(h);` +
 		`JSON.parse(e.data).forEach(function(t){var p=document.createElement("pre");` +
 		`p.style.cssText="margin:.25em 0;white-space:pre-wrap";p.textContent=t;o.appendChild(p);});` +
-		`document.body.appendChild(o);});` +
+		`document.body.appendChild(o);}` +
+		`function open(){es=new EventSource(` + string(url) + `);` +
+		`es.addEventListener("reload",function(){es.close();location.reload();});` +
+		`es.addEventListener("problems",problems);}` +
+		`document.addEventListener("visibilitychange",function(){` +
+		`if(document.hidden){if(es){es.close();es=null;}}else if(!es)open();});` +
+		`if(!document.hidden)open();` +
 		`})();</script>`
 }
