@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"gazette/generator/content"
 	"gazette/generator/diag"
 
 	"github.com/BurntSushi/toml"
@@ -73,14 +74,8 @@ func (c *Config) decode(name string, data []byte) error {
 	var problems diag.List
 	md, err := toml.Decode(string(data), c)
 	if err != nil {
-		var pe toml.ParseError
-		line := 0
-		msg := err.Error()
-		if errors.As(err, &pe) {
-			line = pe.Position.Line
-			msg = pe.Message
-		}
-		problems.Errorf(name, line, "%s", strings.TrimPrefix(msg, "toml: "))
+		line, msg := content.TOMLProblem(err, string(data))
+		problems.Errorf(name, line, "%s", msg)
 		return problems
 	}
 	for _, k := range md.Undecoded() {

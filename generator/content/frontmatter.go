@@ -95,6 +95,14 @@ func Decode(file string, data []byte, v any) (body string, bodyLine int, problem
 	return body, bodyLine, problems
 }
 
+// TOMLProblem turns an error of toml.Decode over src into the 1-based
+// line of src it concerns and a message without the library's prefixes.
+// Config files use it; front matter adds the fence line.
+func TOMLProblem(err error, src string) (int, string) {
+	line, msg := tomlProblem(err, src)
+	return line - 1, strings.TrimPrefix(msg, "front matter: ")
+}
+
 // tomlProblem turns a toml error into a file line and a message.
 func tomlProblem(err error, front string) (int, string) {
 	var pe toml.ParseError
