@@ -35,7 +35,8 @@
 // an overlay built with textContent; pages loaded while the build is broken
 // get the same overlay from the server, HTML-escaped. The last good site is
 // kept serving; the next good build reloads the page and so clears the
-// overlay.
+// overlay. A hidden tab closes its stream and reopens it when shown, since
+// browsers allow only six connections to one host.
 package preview
 
 import (
