@@ -334,3 +334,15 @@ func TestPaginate(t *testing.T) {
 		}
 	}
 }
+
+func TestGlossaryAnchors(t *testing.T) {
+	html, err := newMarkdown().render([]byte("名词解释：\n\n新质生产力\n: 以创新起主导作用的先进生产力质态。\n\n两个确立\n: 解释。\n"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`<dt id="t1">新质生产力</dt>`, `<dt id="t2">两个确立</dt>`} {
+		if !strings.Contains(string(html), want) {
+			t.Errorf("glossary lacks %s:\n%s", want, html)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
+	east "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/text"
@@ -70,12 +71,23 @@ func (m *markdown) render(body []byte, pc parser.Context) ([]byte, error) {
 // order, so outlines can link to them whatever script the heading is in.
 type headingIDs struct{}
 
+//
+// Terms of definition lists (glossaries such as 名词解释) get ids t1, t2, …
+// so a term can be linked to.
 func (headingIDs) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
-	n := 0
+	n, t := 0, 0
 	_ = ast.Walk(doc, func(node ast.Node, entering bool) (ast.WalkStatus, error) {
-		if h, ok := node.(*ast.Heading); ok && entering {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch node := node.(type) {
+		case *ast.Heading:
 			n++
-			h.SetAttributeString("id", []byte("s"+strconv.Itoa(n)))
+			node.SetAttributeString("id", []byte("s"+strconv.Itoa(n)))
+			return ast.WalkSkipChildren, nil
+		case *east.DefinitionTerm:
+			t++
+			node.SetAttributeString("id", []byte("t"+strconv.Itoa(t)))
 			return ast.WalkSkipChildren, nil
 		}
 		return ast.WalkContinue, nil

@@ -305,7 +305,7 @@ func (im *importer) repairTitle(d *content.Document, toc string) {
 		}
 		d.Title = strings.TrimSpace(pre) + repl + strings.TrimSpace(post)
 		got = d.Title
-		d.Flags = append(d.Flags, fmt.Sprintf("title: the printed title has %q where the table of contents has %q; repaired in metadata only, the body keeps the printed text", w, repl))
+		d.Flags = append(d.Flags, fmt.Sprintf("标题：原文印作“%s”，目录作“%s”；已在元数据中按目录修正，正文保留原文。", w, repl))
 	}
 	d.Kind = kindOf(d.Title)
 }
