@@ -12,12 +12,15 @@ package generator
 // and the task table of each plan's document page (Site.Plans.TasksOf).
 
 import (
+	"context"
 	"errors"
 	"io/fs"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
 
+	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 
 	"gazette/generator/diag"
@@ -137,30 +140,42 @@ func (s *Site) linkPlans(contentFS fs.FS, prefix string) diag.List {
 		}
 	}
 
-	var md *markdown
+	// Parse and extract in parallel, one goldmark parser per worker; the
+	// linking below is sequential, so its result does not depend on order.
 	for _, d := range s.Docs {
-		var tasks []plans.Task
-		switch {
-		case len(d.Meta.Tasks) > 0:
-			for i, t := range d.Meta.Tasks {
-				if strings.TrimSpace(t.Text) == "" || len(t.Lead)+len(t.Cooperating)+len(t.Implementing) == 0 {
-					ps.Errorf(d.File, 0, "[[tasks]] number %d needs text and at least one of lead, cooperating, implementing", i+1)
-				}
+		for i, t := range d.Meta.Tasks {
+			if strings.TrimSpace(t.Text) == "" || len(t.Lead)+len(t.Cooperating)+len(t.Implementing) == 0 {
+				ps.Errorf(d.File, 0, "[[tasks]] number %d needs text and at least one of lead, cooperating, implementing", i+1)
 			}
-			if md == nil {
-				md = newMarkdown()
-			}
-			src := []byte(d.Body)
-			heads := plans.Headings(src, md.md.Parser().Parse(text.NewReader(src)))
-			tasks = plans.FromContent(d.Meta.Tasks, heads)
-		case mayHaveTasks(d.Body):
-			if md == nil {
-				md = newMarkdown()
-			}
-			src := []byte(d.Body)
-			root := md.md.Parser().Parse(text.NewReader(src))
-			tasks = plans.Extract(d.Meta.Title, src, root)
 		}
+	}
+	found := make([][]plans.Task, len(s.Docs))
+	workers := runtime.GOMAXPROCS(0)
+	parsers := make(chan parser.Parser, workers)
+	for i := 0; i < workers; i++ {
+		parsers <- nil // made on first use
+	}
+	_ = parallel(context.Background(), workers, len(s.Docs), func(i int) error {
+		d := s.Docs[i]
+		if len(d.Meta.Tasks) == 0 && !mayHaveTasks(d.Body) {
+			return nil
+		}
+		p := <-parsers
+		defer func() { parsers <- p }()
+		if p == nil {
+			p = plans.NewParser()
+		}
+		src := []byte(d.Body)
+		root := p.Parse(text.NewReader(src))
+		if len(d.Meta.Tasks) > 0 {
+			found[i] = plans.FromContent(d.Meta.Tasks, plans.Headings(src, root))
+		} else {
+			found[i] = plans.Extract(d.Meta.Title, src, root)
+		}
+		return nil
+	})
+	for i, d := range s.Docs {
+		tasks := found[i]
 		if len(tasks) == 0 {
 			continue
 		}

@@ -66,11 +66,15 @@ package plans
 import (
 	"bytes"
 	"regexp"
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/util"
 
 	"gazette/generator/content"
 )
@@ -121,6 +125,22 @@ func FromContent(ts []content.Task, headings [][2]string) []Task {
 	return out
 }
 
+// NewParser returns a goldmark parser that finds the blocks the site's
+// renderer finds (CommonMark blocks, GFM tables, definition lists), so
+// heading ids agree, but parses no inline markup: Extract reads paragraphs
+// as text, and skipping inline parsing makes it several times cheaper than
+// a full parse. A block-level extension added to the renderer must be
+// added here too.
+func NewParser() parser.Parser {
+	return parser.NewParser(
+		parser.WithBlockParsers(append(parser.DefaultBlockParsers(),
+			util.Prioritized(extension.NewDefinitionListParser(), 101),
+			util.Prioritized(extension.NewDefinitionDescriptionParser(), 102))...),
+		parser.WithParagraphTransformers(append(parser.DefaultParagraphTransformers(),
+			util.Prioritized(extension.NewTableParagraphTransformer(), 200))...),
+	)
+}
+
 // Headings lists the headings of a body as (text, id) pairs, ids s1, s2 …
 // as the renderer gives them.
 func Headings(src []byte, root ast.Node) [][2]string {
@@ -158,9 +178,6 @@ var labelRoles = map[string]role{
 }
 
 var (
-	labelRe = regexp.MustCompile(`(?:\*\*)?(市总工会责任领导|包抓领导|市级责任领导|部门责任领导|部门牵头领导|责任领导|牵头单位|牵头部门|配合单位|配合部门|协办单位|实施单位|实施主体|责任主体|责任单位|责任部门|完成时限|完成时间|时间|责任人|技术指导|形式)(?:\*\*)?\s*[：:](?:\*\*)?`)
-	// unitLabel starts a marker block inside a paragraph.
-	inlineRe   = regexp.MustCompile(`[（(]\s*(?:\*\*)?(牵头单位|牵头部门|配合单位|配合部门|责任单位|责任部门|实施单位|实施主体)(?:\*\*)?\s*[：:]`)
 	listMarker = regexp.MustCompile(`^\s*(?:[0-9０-９]+\s*[.．、]|[（(][一二三四五六七八九十0-9]+[）)]|[一二三四五六七八九十]+、)\s*`)
 	deadlineRe = regexp.MustCompile(`(?:\d{4}\s*年\s*)?\d{1,2}\s*月(?:\s*\d{1,2}\s*日|底|末|上旬|中旬|下旬|初)?(?:之)?前`)
 	amountRe   = regexp.MustCompile(`[0-9]+(?:\.[0-9]+)?\s*(?:万元|亿元)`)
@@ -219,7 +236,7 @@ func Extract(title string, src []byte, root ast.Node) []Task {
 			continue
 		}
 		body := stripEmphasisParen(b.text)
-		if loc := labelRe.FindStringIndex(body); loc != nil && loc[0] == 0 {
+		if labelAtStart(body) {
 			// A labelled paragraph: a new block, or more of the current one.
 			pairs := labelled(body)
 			if cur != nil {
@@ -306,7 +323,7 @@ func Extract(title string, src []byte, root ast.Node) []Task {
 		t := &tasks[i]
 		t.Text = cleanText(t.Text)
 		if t.Deadline == "" {
-			if m := deadlineRe.FindString(t.Text); m != "" {
+			if m := findDeadline(t.Text); m != "" {
 				t.Deadline = m
 			}
 		}
@@ -363,18 +380,113 @@ func joined(blocks []block, i int, used []bool) string {
 // bracketed one (（牵头单位：…）) or one after a full stop or comma
 // (…转变。牵头单位：科技局，配合单位：…), or -1.
 func inlineAt(s string) int {
-	if loc := inlineRe.FindStringIndex(s); loc != nil {
-		return loc[0]
+	if !strings.Contains(s, "：") && !strings.Contains(s, ":") || !hasUnitWord(s) {
+		return -1 // most paragraphs
 	}
-	for _, loc := range labelRe.FindAllStringSubmatchIndex(s, -1) {
-		if labelRoles[s[loc[2]:loc[3]]] == roleDeadline || labelRoles[s[loc[2]:loc[3]]] == roleSkip {
+	for _, h := range findLabels(s) {
+		if r := labelRoles[h.name]; r == roleDeadline || r == roleSkip {
 			continue
 		}
-		if before := strings.TrimRight(s[:loc[0]], " "); before != "" && strings.ContainsAny(lastRune(before), "。；，,") {
-			return loc[0]
+		before := strings.TrimRight(s[:h.start], " \u3000")
+		switch l := lastRune(before); {
+		case l == "（" || l == "(":
+			return len(before) - len(l)
+		case before != "" && strings.ContainsAny(l, "。；，,"):
+			return h.start
 		}
 	}
 	return -1
+}
+
+// hasUnitWord is a quick test for the words unit labels end in.
+func hasUnitWord(s string) bool {
+	return strings.Contains(s, "单位") || strings.Contains(s, "部门") || strings.Contains(s, "主体")
+}
+
+// labelHit is a label found in a text: s[start:end] is the label with its
+// bold markers and colon.
+type labelHit struct {
+	start, end int
+	name       string
+}
+
+// labelList holds the labels longest first, so 市级责任领导 wins over 责任领导
+// at one position; labelFirst holds their first characters.
+var labelList, labelFirst = func() ([]string, map[rune]bool) {
+	var list []string
+	first := map[rune]bool{}
+	for l := range labelRoles {
+		list = append(list, l)
+		r, _ := utf8.DecodeRuneInString(l)
+		first[r] = true
+	}
+	sort.Slice(list, func(i, j int) bool {
+		if len(list[i]) != len(list[j]) {
+			return len(list[i]) > len(list[j])
+		}
+		return list[i] < list[j]
+	})
+	return list, first
+}()
+
+// labelAt reports a label and its colon at byte i of s, allowing bold
+// markers around the label and spaces before the colon.
+func labelAt(s string, i int) (labelHit, bool) {
+	j := i
+	if strings.HasPrefix(s[j:], "**") {
+		j += 2
+	}
+	r, _ := utf8.DecodeRuneInString(s[j:])
+	if !labelFirst[r] {
+		return labelHit{}, false
+	}
+	for _, l := range labelList {
+		if !strings.HasPrefix(s[j:], l) {
+			continue
+		}
+		k := j + len(l)
+		if strings.HasPrefix(s[k:], "**") {
+			k += 2
+		}
+		for strings.HasPrefix(s[k:], " ") || strings.HasPrefix(s[k:], "\u3000") {
+			_, n := utf8.DecodeRuneInString(s[k:])
+			k += n
+		}
+		switch {
+		case strings.HasPrefix(s[k:], "："):
+			k += len("：")
+		case strings.HasPrefix(s[k:], ":"):
+			k++
+		default:
+			continue
+		}
+		if strings.HasPrefix(s[k:], "**") {
+			k += 2
+		}
+		return labelHit{start: i, end: k, name: l}, true
+	}
+	return labelHit{}, false
+}
+
+// findLabels finds the labels of s, left to right.
+func findLabels(s string) []labelHit {
+	var out []labelHit
+	for i := 0; i < len(s); {
+		if h, ok := labelAt(s, i); ok {
+			out = append(out, h)
+			i = h.end
+			continue
+		}
+		_, n := utf8.DecodeRuneInString(s[i:])
+		i += n
+	}
+	return out
+}
+
+// labelAtStart reports whether s starts with a label and its colon.
+func labelAtStart(s string) bool {
+	_, ok := labelAt(s, 0)
+	return ok
 }
 
 // pair is one label and its value.
@@ -385,14 +497,14 @@ type pair struct {
 
 // labelled splits "牵头单位:X配合单位:Y" into its labels and values.
 func labelled(s string) []pair {
-	locs := labelRe.FindAllStringSubmatchIndex(s, -1)
-	var out []pair
-	for k, loc := range locs {
+	hits := findLabels(s)
+	out := make([]pair, 0, len(hits))
+	for k, h := range hits {
 		end := len(s)
-		if k+1 < len(locs) {
-			end = locs[k+1][0]
+		if k+1 < len(hits) {
+			end = hits[k+1].start
 		}
-		out = append(out, pair{labelRoles[s[loc[2]:loc[3]]], strings.TrimSpace(s[loc[1]:end])})
+		out = append(out, pair{labelRoles[h.name], strings.TrimSpace(s[h.end:end])})
 	}
 	return out
 }
@@ -522,16 +634,29 @@ func continues(prev, next string) bool {
 // cleanText trims a task text and removes bold markers.
 func cleanText(s string) string {
 	s = strings.ReplaceAll(s, "**", "")
-	s = escaped.ReplaceAllString(s, "$1")
+	if strings.Contains(s, "\\") {
+		s = escaped.ReplaceAllString(s, "$1")
+	}
 	return strings.TrimSpace(s)
 }
 
 // escaped is a Markdown backslash escape the text kept (1\. 推进…).
 var escaped = regexp.MustCompile(`\\([!-/:-@\[-` + "`" + `{-~])`)
 
+// findDeadline is the first deadline in a task's text: 11月底前.
+func findDeadline(s string) string {
+	if !strings.Contains(s, "前") || !strings.Contains(s, "月") {
+		return ""
+	}
+	return deadlineRe.FindString(s)
+}
+
 // amountIn is the first amount in s with the words that introduce it,
 // back to the previous punctuation: 统筹安排资金10040万元.
 func amountIn(s string) string {
+	if !strings.Contains(s, "万元") && !strings.Contains(s, "亿元") {
+		return ""
+	}
 	loc := amountRe.FindStringIndex(s)
 	if loc == nil {
 		return ""
@@ -589,6 +714,20 @@ func blocksOf(src []byte, root ast.Node) []block {
 	var out []block
 	n := 0
 	head, anchor := "", ""
+	lastOff, lastLine := 0, 1
+	lineOf := func(node ast.Node) int {
+		lines := node.Lines()
+		if lines == nil || lines.Len() == 0 {
+			return 0
+		}
+		off := min(lines.At(0).Start, len(src))
+		if off < lastOff {
+			lastOff, lastLine = 0, 1
+		}
+		lastLine += bytes.Count(src[lastOff:off], []byte("\n"))
+		lastOff = off
+		return lastLine
+	}
 	_ = ast.Walk(root, func(node ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
@@ -597,13 +736,13 @@ func blocksOf(src []byte, root ast.Node) []block {
 		case *ast.Heading:
 			n++
 			anchor = "s" + itoa(n)
-			head = plainText(node, src)
-			out = append(out, block{heading: true, level: node.(*ast.Heading).Level, text: head, line: lineOf(node, src), anchor: anchor, head: head})
+			head = cleanText(plainText(node, src))
+			out = append(out, block{heading: true, level: node.(*ast.Heading).Level, text: head, line: lineOf(node), anchor: anchor, head: head})
 			return ast.WalkSkipChildren, nil
 		case *ast.Paragraph, *ast.TextBlock:
-			t := strings.TrimSpace(plainText(node, src))
+			t := cleanText(plainText(node, src))
 			if t != "" {
-				out = append(out, block{text: t, line: lineOf(node, src), anchor: anchor, head: head})
+				out = append(out, block{text: t, line: lineOf(node), anchor: anchor, head: head})
 			}
 			return ast.WalkSkipChildren, nil
 		case *ast.FencedCodeBlock, *ast.CodeBlock, *ast.HTMLBlock:
@@ -626,7 +765,7 @@ func joinSplitMarkers(blocks []block) []block {
 		if !b.heading && i+1 < len(blocks) && !blocks[i+1].heading {
 			r := []rune(b.text)
 			if n := len(r); n >= 2 && (r[n-2] == '（' || r[n-2] == '(') {
-				if loc := labelRe.FindStringIndex(string(r[n-1]) + blocks[i+1].text); loc != nil && loc[0] == 0 {
+				if labelAtStart(string(r[n-1]) + blocks[i+1].text) {
 					b.text += blocks[i+1].text
 					i++
 				}
@@ -679,19 +818,6 @@ func joinLines(s string) string {
 		b.WriteString(p)
 	}
 	return b.String()
-}
-
-// lineOf is the 1-based body line a block starts on.
-func lineOf(n ast.Node, src []byte) int {
-	lines := n.Lines()
-	if lines == nil || lines.Len() == 0 {
-		return 0
-	}
-	off := lines.At(0).Start
-	if off > len(src) {
-		off = len(src)
-	}
-	return 1 + bytes.Count(src[:off], []byte("\n"))
 }
 
 func itoa(n int) string {

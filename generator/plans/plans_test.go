@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/yuin/goldmark/text"
+
 	"gazette/generator/content"
 )
 
@@ -298,5 +300,55 @@ func TestSplitUnits(t *testing.T) {
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("splitUnits(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestParserAgrees checks that NewParser finds the headings the full
+// parser finds, in order, so task anchors match the rendered ids.
+func TestParserAgrees(t *testing.T) {
+	bodies := map[string]string{
+		"tricky": "# 一\n\n```\n# not a heading\n```\n\n| a | b |\n|---|---|\n| # x | y |\n\n> ## 引文标题\n\n术语\n: 定义\n\n二\n==\n\n    # indented code\n\n- ### 列表中的标题\n\n**三、**加粗\n\n### 四 ###\n",
+	}
+	for _, name := range []string{"jingyuan-jdbf-2023-020-plan-01.md", "wuwei-wzbf-2025-007-plan-06.md"} {
+		data, err := os.ReadFile("testdata/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bodies[name] = string(data)
+	}
+	for name, body := range bodies {
+		src := []byte(body)
+		want := Headings(src, md.Parser().Parse(text.NewReader(src)))
+		got := Headings(src, NewParser().Parse(text.NewReader(src)))
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: headings\n got %q\nwant %q", name, got, want)
+		}
+		if len(want) < 4 {
+			t.Errorf("%s: only %d headings", name, len(want))
+		}
+	}
+}
+
+func BenchmarkExtract(b *testing.B) {
+	data, err := os.ReadFile("testdata/jingyuan-jdbf-2023-020-plan-01.md")
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := NewParser()
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		Extract("方案", data, p.Parse(text.NewReader(data)))
+	}
+}
+
+func BenchmarkExtractFullParse(b *testing.B) {
+	data, err := os.ReadFile("testdata/jingyuan-jdbf-2023-020-plan-01.md")
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := md.Parser()
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		Extract("方案", data, p.Parse(text.NewReader(data)))
 	}
 }
