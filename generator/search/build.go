@@ -50,8 +50,10 @@ const (
 	excerptRunes = 96
 	// shardTarget is the posting bytes aimed at per shard; the shard count
 	// is the power of two that comes closest from above.
-	shardTarget = 128 << 10
+	shardTarget = 48 << 10
 	maxShards   = 1 << 12
+	// hashBytes is the length of a file's content hash, in bytes.
+	hashBytes = 6
 )
 
 // BM25 parameters.
@@ -170,12 +172,13 @@ func build(docs []Doc, write func(name string, data []byte) error, workers int) 
 		return cmp.Or(cmp.Compare(a.shard, b.shard), strings.Compare(a.text, b.text))
 	})
 
+	// out writes search/<prefix><hash>.json and returns the hash.
 	out := func(prefix string, data []byte) (string, error) {
 		sum := sha256.Sum256(data)
-		name := prefix + hex.EncodeToString(sum[:8]) + ".json"
+		h := hex.EncodeToString(sum[:hashBytes])
 		st.Files++
 		st.Bytes += int64(len(data))
-		return name, write("search/"+name, data)
+		return h, write("search/"+prefix+h+".json", data)
 	}
 
 	m := manifest{V: 1, Docs: len(order), MetaSize: MetaShardSize, Postings: make([]string, 0, nShards)}

@@ -23,16 +23,20 @@
 //	search/p-<hash>.json     posting shards, 2^k of them
 //	search/m-<hash>.json     metadata shards of MetaShardSize documents
 //
-// <hash> is the first 16 hex digits of the SHA-256 of the file's bytes, so a
+// <hash> is the first 12 hex digits of the SHA-256 of the file's bytes, so a
 // shard whose content did not change keeps its name across builds and can be
 // cached forever. Output is deterministic: the same docs give the same bytes.
 //
-// manifest.json:
+// manifest.json names the other files by their hash alone:
 //
-//	{"v":1, "docs":N, "t2s":"t2s-….json",
-//	 "postings":["p-….json", …],   // term → postings[fnv1a(term) & (len-1)]
-//	 "meta":["m-….json", …], "metaSize":32,
+//	{"v":1, "docs":N, "t2s":"<hash>",
+//	 "postings":["<hash>", …],   // term → p-<postings[fnv1a(term) & (len-1)]>.json
+//	 "meta":["<hash>", …], "metaSize":32,
 //	 "facets":{"issuer":[["张掖市人民政府",12],…], "year":[…], "kind":[…], "gazette":[…]}}
+//
+// The shard count is the power of two that brings posting shards near 48 KB
+// (at most 4096): a one-word query downloads the manifest, the t2s table,
+// a shard or two and the metadata shards of the ten results it shows.
 //
 // fnv1a is 32-bit FNV-1a over the term's code points (h ^= cp; h *= 16777619).
 //
@@ -44,7 +48,8 @@
 // normalized text (which holds only letters and digits):
 //
 //	#n:<normalized 文号>   documents whose 文号 is exactly this, in full
-//	                       (张政办发202410号) or without its prefix (202410号)
+//	                       (张政办发202410号) or without its prefix (202410号);
+//	                       looked up only for queries with a digit
 //	#i:<issuer>            filter terms, the value as listed in facets
 //	#y:<year>  #k:<文种>  #g:<gazette>
 //

@@ -258,7 +258,7 @@ func TestBuildDeterministic(t *testing.T) {
 	}
 	kept := 0
 	for _, name := range m.Meta[:len(m.Meta)-1] {
-		if _, ok := c.files["search/"+name]; ok {
+		if _, ok := c.files["search/m-"+name+".json"]; ok {
 			kept++
 		}
 	}
@@ -351,7 +351,7 @@ func TestPostings(t *testing.T) {
 	lookup := func(term string) string {
 		var shard map[string]string
 		name := man.Postings[fnv1a(term)&uint32(len(man.Postings)-1)]
-		if err := json.Unmarshal(m.files["search/"+name], &shard); err != nil {
+		if err := json.Unmarshal(m.files["search/p-"+name+".json"], &shard); err != nil {
 			t.Fatal(err)
 		}
 		return shard[term]

@@ -131,7 +131,7 @@
     if (!this.ready) {
       this.ready = this.file('manifest.json').then(function (m) {
         self.manifest = m;
-        return self.file(m.t2s);
+        return self.file('t2s-' + m.t2s + '.json');
       }).then(function (t2s) {
         self.normalize = makeNormalizer(t2s);
         return self;
@@ -145,7 +145,7 @@
     var m = this.manifest, self = this;
     var mask = m.postings.length - 1;
     return Promise.all(terms.map(function (t) {
-      return self.file(m.postings[fnv1a(t) & mask]).then(function (shard) {
+      return self.file('p-' + m.postings[fnv1a(t) & mask] + '.json').then(function (shard) {
         var s = Object.prototype.hasOwnProperty.call(shard, t) ? shard[t] : '';
         return decode(s);
       });
@@ -166,7 +166,9 @@
       Object.keys(FILTERS).forEach(function (k) {
         if (filters && filters[k]) fterms.push(FILTERS[k] + filters[k]);
       });
-      var key = words.length ? '#n:' + self.normalize(q) : '';
+      // a 文号 has a year: only a query with a digit can be one
+      var nq = self.normalize(q);
+      var key = words.length && /[0-9]/.test(nq) ? '#n:' + nq : '';
       var all = terms.concat(fterms);
       if (key) all.push(key);
       if (!terms.length && !fterms.length) {
@@ -215,7 +217,7 @@
   Engine.prototype.records = function (docs) {
     var m = this.manifest, self = this;
     return Promise.all(docs.map(function (d) {
-      return self.file(m.meta[Math.floor(d / m.metaSize)]).then(function (shard) {
+      return self.file('m-' + m.meta[Math.floor(d / m.metaSize)] + '.json').then(function (shard) {
         var r = shard.d[d % m.metaSize];
         return {
           doc: d, url: r[0], title: r[1], number: r[2], issuers: r[3],
