@@ -5,12 +5,22 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
 
 	"gazette/generator/publish"
 )
@@ -73,6 +83,13 @@ func TestBadInputs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The previous site, built once and copied into each case's output.
+	prev := filepath.Join(t.TempDir(), "public")
+	prevCfg := DefaultConfig()
+	prevCfg.Dir = filepath.Dir(prev)
+	if err := buildInto(prevCfg, os.DirFS(base), prev); err != nil {
+		t.Fatalf("building the previous site: %v", err)
+	}
 	n := 0
 	for _, e := range entries {
 		name := e.Name()
@@ -120,9 +137,7 @@ func TestBadInputs(t *testing.T) {
 
 			// gazette build over a previous site.
 			out := filepath.Join(tmp, "public")
-			if err := buildInto(cfg, os.DirFS(base), out); err != nil {
-				t.Fatalf("building the previous site: %v", err)
-			}
+			copyTree(t, prev, out)
 			before := snapshot(t, out)
 			contentBefore := snapshot(t, content)
 			_, loadProblems := Load(context.Background(), cfg, fsys, "content/")
@@ -386,5 +401,111 @@ func TestClassifyURL(t *testing.T) {
 		if got := classifyURL(tt.in); got != tt.want {
 			t.Errorf("classifyURL(%q) = %v, want %v", tt.in, got, tt.want)
 		}
+	}
+}
+
+// xssTitle is a title that runs a script if any page inserts it as HTML.
+const xssTitle = `<img src=x onerror=alert(1)>关于示例的通知`
+
+// TestHostileTitleInBrowser builds a site whose document title and issuer
+// are HTML, serves it on 127.0.0.1 and opens it in headless chromium: the
+// document page, the listings and the search results must show the title
+// as text, create no element from it and run no script.
+func TestHostileTitleInBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test")
+	}
+	exe := ""
+	for _, p := range []string{"/usr/bin/chromium", "chromium", "chromium-browser"} {
+		if full, err := exec.LookPath(p); err == nil {
+			exe = full
+			break
+		}
+	}
+	if exe == "" {
+		t.Skip("chromium not found")
+	}
+	tmp := t.TempDir()
+	content := filepath.Join(tmp, "content")
+	copyTree(t, filepath.Join("testdata", "bad", "_base", "content"), content)
+	issuer := `<script>alert(2)</script>示例局`
+	writeFile(t, filepath.Join(content, "demo/2024-01/xss.md"), "+++\ntitle = "+strconv.Quote(xssTitle)+
+		"\nissuers = ["+strconv.Quote(issuer)+"]\ndate_signed = 2024-01-12\n+++\n\n示例正文 <script>alert(3)</script>\n")
+	cfg := DefaultConfig()
+	cfg.Dir = tmp
+	out := filepath.Join(tmp, "public")
+	if err := buildInto(cfg, os.DirFS(content), out); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.FileServer(http.Dir(out)))
+	defer srv.Close()
+
+	actx, cancel := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true))
+	defer cancel()
+	ctx, cancel2 := chromedp.NewContext(actx)
+	defer cancel2()
+	ctx, cancel3 := context.WithTimeout(ctx, 90*time.Second)
+	defer cancel3()
+	// Count alert calls and requests to anything but the test server.
+	hook := chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{
+			Source: `window.__alerts = 0; window.alert = function() { window.__alerts++; };`,
+		})
+		return err
+	})
+	if err := chromedp.Do(ctx, hook); err != nil {
+		t.Fatalf("starting chromium: %v", err)
+	}
+
+	type state struct {
+		Alerts   int  `json:"alerts"`
+		Injected int  `json:"injected"`
+		Shown    bool `json:"shown"`
+		Issuer   bool `json:"issuer"`
+	}
+	const read = `(() => ({
+  alerts: window.__alerts,
+  injected: document.querySelectorAll('img[src="x"], script:not([src])').length,
+  shown: document.body.innerText.includes(` + "`" + xssTitle + "`" + `),
+  issuer: document.body.innerText.includes('<script>alert(2)</script>示例局')
+}))()`
+	issuerURL := "issuers/" + hashSlug(issuer) + "/"
+	pages := []struct {
+		name, url     string
+		title, issuer bool // the title, the issuer's name is on the page
+	}{
+		{"document", "demo/2024-01/xss/", true, true},
+		{"issue", "demo/2024-01/", false, false},
+		{"home", "", true, false},
+		{"issuer listing", issuerURL, true, true},
+		{"issuers", "issuers/", false, true},
+		{"year listing", "years/2024/", true, false},
+		{"search", "search/?q=" + url.QueryEscape("关于示例的通知"), true, false},
+	}
+	for _, p := range pages {
+		t.Run(p.name, func(t *testing.T) {
+			err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/"+p.url))
+			if err == nil && p.name == "search" {
+				err = chromedp.Do(ctx, chromedp.Poll[chromedp.Void](`document.querySelector('#search-results li') !== null`, chromedp.WithPollingTimeout(20*time.Second)))
+			}
+			var st state
+			if err == nil {
+				st, err = chromedp.Run(ctx, chromedp.Evaluate[state](read))
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.Alerts != 0 || st.Injected != 0 {
+				t.Errorf("%d alerts ran, %d elements came from content", st.Alerts, st.Injected)
+			}
+			if p.title && !st.Shown {
+				t.Errorf("the title is not shown as text")
+			}
+			if p.issuer && !st.Issuer {
+				t.Errorf("the issuer is not shown as text")
+			}
+		})
 	}
 }
