@@ -45,7 +45,7 @@ func TestSaveLatency(t *testing.T) {
 	t.Cleanup(func() { os.WriteFile(doc, orig, 0o644) })
 
 	start := time.Now()
-	p := startPreviewWait(t, dir, 10*time.Minute)
+	p := startPreviewWith(t, dir, 10*time.Minute, 0)
 	t.Logf("first build of %d pages: %s", p.s.current.Load().pages, time.Since(start).Round(time.Millisecond))
 	ev := p.subscribe()
 	var lat []time.Duration
