@@ -114,7 +114,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		srv.Close()
 	}
 	if !runDone {
-		<-runErr
+		// A build stops at its next check of ctx; do not let a long one
+		// hold up Ctrl-C.
+		select {
+		case <-runErr:
+		case <-time.After(5 * time.Second):
+			fmt.Fprintln(stderr, "gazette: stopped while a build was still running")
+		}
 	}
 	return code
 }
