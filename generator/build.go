@@ -91,7 +91,10 @@ func Build(ctx context.Context, opt Options) (st Stats, warnings diag.List, err 
 	// size of the archive's text.
 	mds := newMarkdownPool(workers)
 	ix := site.xrefIndex()
-	if err := site.scanBodies(ctx, workers, mds, ix); err != nil {
+	for _, d := range site.Docs {
+		d.Body = "" // read again as each is scanned: only the text stays
+	}
+	if err := site.scanBodies(ctx, workers, opt.Content, mds, ix); err != nil {
 		return st, warnings, err
 	}
 	w := &writer{out: opt.Out, m: newMinifier(opt.Config.Minify)}
@@ -102,7 +105,7 @@ func Build(ctx context.Context, opt Options) (st Stats, warnings diag.List, err 
 		}
 	}
 	for _, d := range site.Docs {
-		d.Text, d.Body = "", ""
+		d.Text = ""
 	}
 
 	// Pass 2: every page, each document's body rendered again as its page
@@ -170,14 +173,18 @@ func newMarkdownPool(workers int) markdownPool {
 
 // scanBodies parses every document's Markdown in parallel for its
 // citations (resolved against the whole archive), outline and plain text.
-func (s *Site) scanBodies(ctx context.Context, workers int, mds markdownPool, ix *xref.Index) error {
+func (s *Site) scanBodies(ctx context.Context, workers int, fsys fs.FS, mds markdownPool, ix *xref.Index) error {
 	found := make([][]xref.Citation, len(s.Docs))
 	err := parallel(ctx, workers, len(s.Docs), func(i int) error {
+		d := s.Docs[i]
+		body, err := readBody(fsys, d)
+		if err != nil {
+			return err
+		}
 		md := <-mds
 		defer func() { mds <- md }()
-		d := s.Docs[i]
 		pc := xref.NewContext(ix, d.ID)
-		d.Outline, d.Text = md.scan([]byte(d.Body), pc)
+		d.Outline, d.Text = md.scan(body, pc)
 		found[i] = xref.Citations(pc)
 		return nil
 	})
@@ -188,20 +195,29 @@ func (s *Site) scanBodies(ctx context.Context, workers int, mds markdownPool, ix
 	return nil
 }
 
-// renderBody renders a document's body to HTML, reading it again from the
-// content folder: pass 1 let go of it.
-func (s *Site) renderBody(fsys fs.FS, d *Doc, mds markdownPool, ix *xref.Index) (template.HTML, error) {
+// readBody reads a document's Markdown body from the content folder.
+func readBody(fsys fs.FS, d *Doc) ([]byte, error) {
 	data, err := fs.ReadFile(fsys, d.path)
 	if err != nil {
-		return "", fmt.Errorf("%s: %w", d.File, err)
+		return nil, fmt.Errorf("%s: %w", d.File, err)
 	}
 	_, body, _, err := content.Split(data)
 	if err != nil {
-		return "", fmt.Errorf("%s: changed during the build: %w", d.File, err)
+		return nil, fmt.Errorf("%s: changed during the build: %w", d.File, err)
+	}
+	return []byte(body), nil
+}
+
+// renderBody renders a document's body to HTML, reading it again from the
+// content folder: the build keeps no bodies.
+func (s *Site) renderBody(fsys fs.FS, d *Doc, mds markdownPool, ix *xref.Index) (template.HTML, error) {
+	body, err := readBody(fsys, d)
+	if err != nil {
+		return "", err
 	}
 	md := <-mds
 	defer func() { mds <- md }()
-	html, err := md.render([]byte(body), xref.NewContext(ix, d.ID))
+	html, err := md.render(body, xref.NewContext(ix, d.ID))
 	if err != nil {
 		return "", fmt.Errorf("%s: rendering Markdown: %w", d.File, err)
 	}

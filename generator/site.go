@@ -151,7 +151,7 @@ type Doc struct {
 	Issuers       []*Issuer
 	Prev, Next    *Doc // within the issue
 
-	Body       string // Markdown; emptied by Build once scanned
+	Body       string // Markdown; Build empties it after Load and reads files again
 	BodyLine   int
 	path       string // below the content root, to read the body again
 	parentLine int
