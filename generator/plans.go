@@ -264,6 +264,13 @@ func (s *Site) linkPlans(contentFS fs.FS, prefix string) diag.List {
 		return a.Name < b.Name
 	})
 	pi.unknown.Sort()
+	if len(pi.Plans) > 0 {
+		for _, d := range s.Docs {
+			if d.URL == "plans/" {
+				ps.Errorf(d.File, 0, "URL /plans/ is the plans overview gazette makes: give this document another slug")
+			}
+		}
+	}
 	return ps
 }
 

@@ -150,6 +150,7 @@ func TestPlanProblems(t *testing.T) {
 	})
 	for _, c := range []struct{ name, file, data, want string }{
 		{"bad table", "_offices.toml", "[\"示范县\"]\n\"x\" = 1\n", `content/_offices.toml: ["示范县"] "x": write its aliases as a list of strings`},
+		{"page at the overview's URL", "plans.md", "+++\ntitle = \"t\"\nissuers = [\"示范县人民政府\"]\n+++\n", "content/plans.md: URL /plans/ is the plans overview gazette makes"},
 		{"task without office", "documents/hand/plan.md", "+++\ntitle = \"t\"\nissuers = [\"示范县人民政府\"]\n[[tasks]]\ntext = \"建设冷库\"\n+++\n", "content/documents/hand/plan.md: [[tasks]] number 1 needs text and at least one of lead, cooperating, implementing"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
