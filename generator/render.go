@@ -69,11 +69,10 @@ func (m *markdown) render(body []byte, pc parser.Context) ([]byte, error) {
 
 // headingIDs gives every heading a short stable id (s1, s2, …) in document
 // order, so outlines can link to them whatever script the heading is in.
-type headingIDs struct{}
-
-//
 // Terms of definition lists (glossaries such as 名词解释) get ids t1, t2, …
 // so a term can be linked to.
+type headingIDs struct{}
+
 func (headingIDs) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
 	n, t := 0, 0
 	_ = ast.Walk(doc, func(node ast.Node, entering bool) (ast.WalkStatus, error) {

@@ -59,12 +59,12 @@ import (
 // Site is the whole linked archive.
 type Site struct {
 	Config    Config
-	Gazettes  []*Gazette // by name
-	Issues    []*Issue   // newest first
-	Docs      []*Doc     // by path
-	Issuers   []*Issuer  // by document count, then name
-	Years     []*Group   // newest first
-	Kinds     []*Group   // by count, then name
+	Gazettes  []*Gazette     // by name
+	Issues    []*Issue       // newest first
+	Docs      []*Doc         // by path
+	Issuers   []*Issuer      // by document count, then name
+	Years     []*Group       // newest first
+	Kinds     []*Group       // by count, then name
 	Missing   []xref.Missing // cited 文号 not in the archive, most cited first
 	Plans     *PlanIndex     // plans, their tasks and the offices they name (plans.go)
 	byID      map[string]*Doc
