@@ -89,3 +89,14 @@ func (d *Doc) MissingCites() []Cite {
 	}
 	return out
 }
+
+// MissingReportSize is how many unresolved 文号 the report page lists.
+const MissingReportSize = 500
+
+// MissingTop is the head of Missing shown on the report page.
+func (s *Site) MissingTop() []xref.Missing {
+	if len(s.Missing) > MissingReportSize {
+		return s.Missing[:MissingReportSize]
+	}
+	return s.Missing
+}
