@@ -44,6 +44,7 @@ type PlanInfo struct {
 	Doc          *Doc
 	Jurisdiction string
 	Tasks        []*TaskRow
+	Stages       []plans.Stage // 准备阶段(1—2月) …, in order
 }
 
 // PlanYear is one year of the plans overview.
@@ -102,6 +103,14 @@ func (pi *PlanIndex) TasksOf(d *Doc) []*TaskRow {
 	return nil
 }
 
+// StagesOf returns the stages of a plan with tasks (nil if none).
+func (pi *PlanIndex) StagesOf(d *Doc) []plans.Stage {
+	if pi == nil || pi.byDoc[d] == nil {
+		return nil
+	}
+	return pi.byDoc[d].Stages
+}
+
 // OfficeAt returns the office whose page is at url, or nil.
 func (pi *PlanIndex) OfficeAt(url string) *Office {
 	if pi == nil {
@@ -150,6 +159,7 @@ func (s *Site) linkPlans(contentFS fs.FS, prefix string) diag.List {
 		}
 	}
 	found := make([][]plans.Task, len(s.Docs))
+	stages := make([][]plans.Stage, len(s.Docs))
 	workers := runtime.GOMAXPROCS(0)
 	parsers := make(chan parser.Parser, workers)
 	for i := 0; i < workers; i++ {
@@ -172,6 +182,9 @@ func (s *Site) linkPlans(contentFS fs.FS, prefix string) diag.List {
 		} else {
 			found[i] = plans.Extract(d.Meta.Title, src, root)
 		}
+		if len(found[i]) > 0 {
+			stages[i] = plans.Stages(src, root)
+		}
 		return nil
 	})
 	for i, d := range s.Docs {
@@ -179,7 +192,7 @@ func (s *Site) linkPlans(contentFS fs.FS, prefix string) diag.List {
 		if len(tasks) == 0 {
 			continue
 		}
-		p := &PlanInfo{Doc: d, Jurisdiction: plans.Jurisdiction(d.Meta.Issuers)}
+		p := &PlanInfo{Doc: d, Jurisdiction: plans.Jurisdiction(d.Meta.Issuers), Stages: stages[i]}
 		for _, t := range tasks {
 			row := &TaskRow{Task: t, Plan: p, URL: d.URL}
 			if t.Anchor != "" {

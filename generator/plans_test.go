@@ -62,6 +62,10 @@ amount = "安排资金20万元"
 ## 二、任务
 
 建设冷库。（牵头单位：发改局）
+
+（一）准备阶段（1—2月）。选址。
+
+（二）实施阶段（3—10月）。建设。
 `)},
 }
 
@@ -124,6 +128,10 @@ func TestPlanPages(t *testing.T) {
 	agri := page(office("示范县农业农村局"))
 	if !strings.Contains(agri, "牵头任务 2 项") || !strings.Contains(agri, "建设冷库") || !strings.Contains(agri, `href="/a/documents/hand/plan/#s2"`) {
 		t.Errorf("农业农村局 page:\n%s", agri)
+	}
+	hand := page("documents/hand/plan/index.html")
+	if !strings.Contains(hand, `实施步骤：</span><a href="#s2">准备阶段</a>（1—2月） → <a href="#s2">实施阶段</a>（3—10月）`) {
+		t.Errorf("hand-written plan page lacks its stages:\n%s", hand)
 	}
 	if strings.Contains(ndrc, "建设冷库") {
 		t.Error("a task in the text of a plan with [[tasks]] was extracted too")

@@ -125,6 +125,30 @@ func FromContent(ts []content.Task, headings [][2]string) []Task {
 	return out
 }
 
+// Stage is a step of a plan's schedule, as its 实施步骤 section prints it:
+// (一)准备阶段(1—2月) is Name 准备阶段, Window 1—2月.
+type Stage struct {
+	Name, Window string
+	Anchor       string // id of the heading it is or sits under
+}
+
+var stageRe = regexp.MustCompile(`^(?:[（(][一二三四五六七八九十]+[）)]|[0-9]+\s*[.、．])\s*([^，。,；;（(]{1,12}?阶段)\s*[（(]([^）)]{1,30})[）)]`)
+
+// Stages lists the stages of a plan in order: headings or paragraphs that
+// start with a number, a name ending in 阶段 and a window in brackets.
+func Stages(src []byte, root ast.Node) []Stage {
+	var out []Stage
+	for _, b := range blocksOf(src, root) {
+		if !strings.Contains(b.text, "阶段") {
+			continue
+		}
+		if m := stageRe.FindStringSubmatch(b.text); m != nil {
+			out = append(out, Stage{Name: strings.TrimSpace(m[1]), Window: strings.TrimSpace(m[2]), Anchor: b.anchor})
+		}
+	}
+	return out
+}
+
 // NewParser returns a goldmark parser that finds the blocks the site's
 // renderer finds (CommonMark blocks, GFM tables, definition lists), so
 // heading ids agree, but parses no inline markup: Extract reads paragraphs

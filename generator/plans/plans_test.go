@@ -352,3 +352,23 @@ func BenchmarkExtractFullParse(b *testing.B) {
 		Extract("方案", data, p.Parse(text.NewReader(data)))
 	}
 }
+
+func TestStages(t *testing.T) {
+	data, err := os.ReadFile("testdata/wuwei-wzbf-2025-007-plan-01.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := Stages(data, parse(t, string(data)))
+	want := []Stage{
+		{"准备阶段", "1—2月", "s3"}, {"审批阶段", "3—4月", "s3"}, {"实施阶段", "5—11月", "s3"}, {"验收阶段", "12月", "s3"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("stages\n got %v\nwant %v", got, want)
+	}
+	for _, body := range []string{"(二)在凉州城区增补义务教育阶段中小学学位1080个。", "准备阶段(1—2月)。", "### （一）动员阶段（2023年3月）"} {
+		n := len(Stages([]byte(body), parse(t, body)))
+		if want := strings.Count(body, "（一）"); n != want {
+			t.Errorf("Stages(%q) found %d, want %d", body, n, want)
+		}
+	}
+}
