@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"gazette/generator/linkcheck"
@@ -44,5 +45,64 @@ func TestShippedContentLinks(t *testing.T) {
 				t.Error(p)
 			}
 		})
+	}
+}
+
+// TestShippedCitations checks the citations of the shipped archive that
+// the cross-reference issue names, and logs every resolved pair (run with
+// -v to see them).
+func TestShippedCitations(t *testing.T) {
+	cfg, err := LoadConfig("../config.toml", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fsys := os.DirFS("../content")
+	site, problems := Load(context.Background(), cfg, fsys, "content/")
+	if problems.HasErrors() {
+		t.Fatal(problems.Errors())
+	}
+	for _, d := range site.Docs {
+		d.Body = ""
+	}
+	if err := site.scanBodies(context.Background(), 2, fsys, newMarkdownPool(2), site.xrefIndex()); err != nil {
+		t.Fatal(err)
+	}
+	directory := site.DocByID("zhangye/2024-02/issued-2024-02")
+	if directory == nil {
+		t.Fatal("the 发文目录 of 张掖 2024 第2期 is not in the archive")
+	}
+	var linked []string
+	for _, c := range directory.ResolvedCites() {
+		linked = append(linked, c.Target.Meta.DocNumber)
+		cited := false
+		for _, by := range c.Target.CitedBy {
+			cited = cited || by.From == directory
+		}
+		if !cited {
+			t.Errorf("%s does not list the 发文目录 among who cites it", c.Target.ID)
+		}
+	}
+	want := []string{"张政发〔2024〕27号", "张政办发〔2024〕10号", "张政办发〔2024〕21号", "张政办发〔2024〕23号"}
+	if strings.Join(linked, " ") != strings.Join(want, " ") {
+		t.Errorf("发文目录 links %v, want %v", linked, want)
+	}
+	if a, b := site.DocByID("zhangye/2024-02/zzf-2024-027"), site.DocByID("zhangye/2024-02/zzbf-2024-023"); a == nil || b == nil {
+		t.Error("张政发〔2024〕27号 or 张政办发〔2024〕23号 missing")
+	}
+
+	pairs, unresolved := 0, 0
+	for _, d := range site.Docs {
+		for _, c := range d.Cites {
+			if c.Target == nil {
+				unresolved++
+				continue
+			}
+			pairs++
+			t.Logf("%s %s → %s (%s)", d.ID, c.Relation, c.Target.ID, c.Printed)
+		}
+	}
+	t.Logf("%d resolved citations, %d unresolved (%d distinct 文号 not in the archive)", pairs, unresolved, len(site.Missing))
+	if pairs == 0 || len(site.Missing) == 0 {
+		t.Error("no citations resolved or none unresolved: extraction is not running")
 	}
 }

@@ -334,7 +334,7 @@ func (st *state) resolve(m *mention) {
 		byNum, okNum = st.ix.byNumberKey(m.key)
 	}
 	if m.title != "" && !okNum {
-		byTitle, okTitle = st.ix.ByTitle(m.title)
+		byTitle, okTitle = st.ix.ByTitleFrom(m.title, st.self)
 		if okTitle && !m.num.IsZero() && byTitle.DocNumber != "" {
 			if n, ok := docnum.Parse(byTitle.DocNumber); ok && n.Key() != m.key {
 				okTitle = false

@@ -129,12 +129,13 @@ type Target struct {
 // Index resolves 文号 and titles to targets. It is read-only after
 // NewIndex and safe for concurrent use.
 type Index struct {
-	targets []Target
-	norm    []string // NormalizeTitle of each target's title
-	byID    map[string]int
-	byKey   map[string]int
-	byTitle map[string]int
-	byTail  map[string]int // normalized title from 关于 on; -1 when ambiguous
+	targets   []Target
+	norm      []string // NormalizeTitle of each target's title
+	byID      map[string]int
+	byKey     map[string]int
+	byTitle   map[string]int
+	byTail    map[string]int   // normalized title from 关于 on; -1 when ambiguous
+	sameTitle map[string][]int // titles several targets share, with all of them
 }
 
 // NewIndex indexes targets. When two targets share a 文号 or a title, the
@@ -162,8 +163,16 @@ func NewIndex(targets []Target) *Index {
 		if title == "" {
 			continue
 		}
-		if _, dup := ix.byTitle[title]; !dup {
+		if first, dup := ix.byTitle[title]; !dup {
 			ix.byTitle[title] = i
+		} else {
+			if ix.sameTitle == nil {
+				ix.sameTitle = map[string][]int{}
+			}
+			if len(ix.sameTitle[title]) == 0 {
+				ix.sameTitle[title] = []int{first}
+			}
+			ix.sameTitle[title] = append(ix.sameTitle[title], i)
 		}
 		if tail := titleTail(title); tail != "" && tail != title {
 			if j, seen := ix.byTail[tail]; seen && j != i {
@@ -244,7 +253,13 @@ func (ix *Index) byNumberKey(key string) (Target, bool) {
 // ByTitle returns the target whose title matches title after
 // NormalizeTitle: the whole title, or else the part from 关于 on when it is
 // unique in the archive.
-func (ix *Index) ByTitle(title string) (Target, bool) {
+func (ix *Index) ByTitle(title string) (Target, bool) { return ix.ByTitleFrom(title, "") }
+
+// ByTitleFrom is ByTitle as seen from the citing document from. When
+// several archived documents share the title (each city has its own
+// 农村水利惠民工程实施方案), it prefers a plan that from issued, then the
+// document nearest to from in the content tree.
+func (ix *Index) ByTitleFrom(title, from string) (Target, bool) {
 	if ix == nil {
 		return Target{}, false
 	}
@@ -258,6 +273,9 @@ func (ix *Index) ByTitle(title string) (Target, bool) {
 		return Target{}, false
 	}
 	if i, ok := ix.byTitle[string(b)]; ok {
+		if same := ix.sameTitle[string(b)]; len(same) > 1 && from != "" {
+			i = ix.nearest(same, from)
+		}
 		return ix.targets[i], true
 	}
 	if i, ok := ix.byTail[string(b)]; ok && i >= 0 {
@@ -269,6 +287,27 @@ func (ix *Index) ByTitle(title string) (Target, bool) {
 		}
 	}
 	return Target{}, false
+}
+
+// nearest picks among targets sharing a title the one from issued, else
+// the one whose ID shares the longest path prefix with from, else the
+// first.
+func (ix *Index) nearest(cands []int, from string) int {
+	best, bestLen := cands[0], -1
+	for _, i := range cands {
+		t := ix.targets[i]
+		if t.Parent == from {
+			return i
+		}
+		n := 0
+		for n < len(t.ID) && n < len(from) && t.ID[n] == from[n] {
+			n++
+		}
+		if n > bestLen {
+			best, bestLen = i, n
+		}
+	}
+	return best
 }
 
 // titleTail returns the normalized title from its first 关于 on, or "".
