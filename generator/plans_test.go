@@ -191,6 +191,17 @@ func TestShippedPlans(t *testing.T) {
 		// 12 in 张政办发〔2022〕38号, 20 in 武政办发〔2025〕7号.
 		t.Errorf("%d tasks in the archive, want 407", got)
 	}
+	stages := 0
+	for _, p := range s.Plans.Plans {
+		if strings.HasPrefix(p.Doc.ID, "documents/wuwei/") {
+			stages += len(p.Stages)
+		}
+	}
+	// grep -E '^(#+ )?([（(][一…十]+[）)]|[0-9]+\\?[.、．]) ?[^，。,；;（(]{1,12}阶段 ?[（(][^）)]{1,30}[）)]'
+	// over content/documents/wuwei finds 37 lines.
+	if stages != 37 {
+		t.Errorf("%d stages in the 武威 plans, want 37", stages)
+	}
 	of := s.Plans.OfficeAt("issuers/" + hashSlug("泾源县农业农村局") + "/")
 	if of == nil {
 		t.Fatal("no office 泾源县农业农村局")
