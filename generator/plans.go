@@ -120,8 +120,9 @@ func (pi *PlanIndex) OfficeAt(url string) *Office {
 }
 
 // UnknownOffices lists, as warnings at the plan's file and line, every
-// office name that content/_offices.toml does not know. gazette check
-// prints them.
+// office name that content/_offices.toml does not know. Load returns them
+// among its problems too (so gazette check and gazette build -v print
+// them); this is for callers that want them alone.
 func (s *Site) UnknownOffices() diag.List {
 	if s.Plans == nil {
 		return nil
@@ -131,7 +132,7 @@ func (s *Site) UnknownOffices() diag.List {
 
 // linkPlans extracts and links the tasks of every document. Problems in
 // _offices.toml and in front-matter tasks are errors; unknown office names
-// are kept for UnknownOffices.
+// are warnings, kept for UnknownOffices as well.
 func (s *Site) linkPlans(contentFS fs.FS, prefix string) diag.List {
 	var ps diag.List
 	pi := &PlanIndex{byURL: map[string]*Office{}, byDoc: map[*Doc]*PlanInfo{}}
@@ -277,6 +278,7 @@ func (s *Site) linkPlans(contentFS fs.FS, prefix string) diag.List {
 		return a.Name < b.Name
 	})
 	pi.unknown.Sort()
+	ps.Add(pi.unknown...)
 	if len(pi.Plans) > 0 {
 		for _, d := range s.Docs {
 			if d.URL == "plans/" {

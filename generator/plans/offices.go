@@ -27,7 +27,8 @@ const OfficesFile = "_offices.toml"
 // dropped, so one alias covers all those spellings. A name the table does
 // not know resolves to the jurisdiction followed by the name (市教育局 in a
 // 张掖市 plan is 张掖市教育局) and is reported by Unknown. A name starting
-// with 各 or 相关 is a group of offices (各乡（镇）人民政府) and stays one;
+// with 各, 相关, 有关 or 县区, or naming 成员单位, 有关部门 or 所在地, is a
+// group of offices (各乡（镇）人民政府, 项目所在地县区政府) and stays one;
 // groups may have aliases too.
 type Offices struct {
 	alias map[string]map[string]string // jurisdiction → key → canonical
@@ -154,16 +155,16 @@ func (o *Offices) Resolve(jur, printed string) Office {
 			of.Name = jur + k
 		}
 	}
-	of.Group = isGroup(of.Name)
+	of.Group = isGroup(of.Name) || isGroup(k)
 	return of
 }
 
 // isGroup reports whether a name stands for several offices.
 func isGroup(n string) bool {
-	if strings.HasPrefix(n, "各") || strings.HasPrefix(n, "相关") || strings.HasPrefix(n, "有关") {
+	if strings.HasPrefix(n, "各") || strings.HasPrefix(n, "相关") || strings.HasPrefix(n, "有关") || strings.HasPrefix(n, "县区") {
 		return true
 	}
-	for _, s := range []string{"成员单位", "有关部门", "相关部门", "各部门"} {
+	for _, s := range []string{"成员单位", "有关部门", "相关部门", "各部门", "所在地"} {
 		if strings.Contains(n, s) {
 			return true
 		}

@@ -53,6 +53,8 @@ func TestResolve(t *testing.T) {
 		{"武威市", "团市委", "共青团武威市委员会", false, true},
 		{"武威市", "市委政法委", "中共武威市委政法委员会", false, true},
 		{"武威市", "各县(区)政府", "各县区人民政府", true, true},
+		{"张掖市", "市县区卫生健康行政部门", "张掖市县区卫生健康行政部门", true, false},
+		{"张掖市", "项目所在地县区政府", "项目所在地县区政府", true, false},
 		// Unknown: the jurisdiction in front, reported.
 		{"张掖市", "市档案馆", "张掖市档案馆", false, false},
 		{"泾源县", "县档案馆", "泾源县档案馆", false, false},

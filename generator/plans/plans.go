@@ -599,6 +599,8 @@ func splitUnits(s string) []string {
 			if depth > 0 {
 				depth--
 			}
+		case depth == 0 && unicode.IsSpace(r) && utf8.RuneCountInString(strings.TrimSpace(b.String())) == 1:
+			continue // "市 县区卫生健康行政部门": one name
 		case depth == 0 && (strings.ContainsRune("、，,；;。", r) || unicode.IsSpace(r)):
 			emit()
 			continue
@@ -606,6 +608,27 @@ func splitUnits(s string) []string {
 		b.WriteRune(r)
 	}
 	emit()
+	// 市、县区卫生健康行政部门: the first name shares the second one's office.
+	for i := 0; i+1 < len(out); i++ {
+		if out[i] == "市" || out[i] == "县" {
+			rest := strings.TrimLeft(out[i+1], "县区")
+			if rest != "" && rest != out[i+1] {
+				out[i] += rest
+			}
+		}
+	}
+	// 各县区党委、政府: the second name shares the first one's 各县区.
+	for i := 1; i < len(out); i++ {
+		if out[i] != "政府" && out[i] != "人民政府" && out[i] != "党委" || !strings.HasPrefix(out[i-1], "各") {
+			continue
+		}
+		for _, suf := range []string{"人民政府", "政府", "党委"} {
+			if p, ok := strings.CutSuffix(out[i-1], suf); ok {
+				out[i] = p + out[i]
+				break
+			}
+		}
+	}
 	return out
 }
 
