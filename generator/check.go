@@ -506,22 +506,26 @@ func (li *lineIndex) of(n ast.Node, src []byte) int {
 	return li.line(off)
 }
 
-// Limits on bodies that would make goldmark slow: it is linear for
-// ordinary text but slows down on deep nesting and on some pathological
-// inputs. Real documents nest lists three or four deep.
+// Limits on bodies that would make goldmark slow. It is linear for
+// ordinary text, but like most CommonMark parsers it takes quadratic time
+// on some shapes: deep nesting, and paragraphs full of emphasis, bracket
+// or angle marks (runs of "*a_", "[[[…]]]", "[a](" or "[a](<"). Bounding
+// the marks per paragraph bounds that time by the file size. Real
+// documents nest three or four deep and have at most a few hundred marks
+// in a paragraph (the largest table of the seeds: 270).
 const (
 	maxNesting   = 32
 	maxLineBytes = 256 << 10
-	maxLinkOpens = 1000 // "](" on one line
+	maxMarks     = 1000 // of *_[]<~` in one paragraph (lines between blank lines)
 )
 
 // bodyLimits reports a body that nests lists or quotes too deeply, has an
-// overlong line or too many link openings on one line. It runs before
-// Markdown parsing, in load, so build and check both refuse such a file
-// in bounded time.
+// overlong line or a paragraph with too many Markdown marks. It runs
+// before Markdown parsing, in load, so build and check both refuse such a
+// file in bounded time.
 func bodyLimits(file, body string, bodyLine int) diag.List {
 	var ps diag.List
-	line := bodyLine
+	line, marks, start := bodyLine, 0, bodyLine
 	for len(body) > 0 {
 		l, rest, _ := strings.Cut(body, "\n")
 		body = rest
@@ -533,9 +537,19 @@ func bodyLimits(file, body string, bodyLine int) diag.List {
 			ps.Errorf(file, line, "lists or quotes nest deeper than %d levels (or are indented more than %d columns): flatten them", maxNesting, 4*maxNesting)
 			return ps
 		}
-		if n := strings.Count(l, "]("); n > maxLinkOpens {
-			ps.Errorf(file, line, "line has %d link openings \"](\", more than %d: this is not a document's text", n, maxLinkOpens)
-			return ps
+		if strings.TrimSpace(l) == "" {
+			marks, start = 0, line+1
+		} else {
+			for i := 0; i < len(l); i++ {
+				switch l[i] {
+				case '*', '_', '[', ']', '<', '~', '`':
+					marks++
+				}
+			}
+			if marks > maxMarks {
+				ps.Errorf(file, start, "paragraph has more than %d of the Markdown marks * _ [ ] < ~ `: this is not a document's text; escape them or split the paragraph", maxMarks)
+				return ps
+			}
 		}
 		line++
 	}
