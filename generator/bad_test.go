@@ -509,3 +509,25 @@ func TestHostileTitleInBrowser(t *testing.T) {
 		})
 	}
 }
+
+// TestStagingRefusesEscapes asserts the publisher, the last line of
+// defence, refuses output paths that would leave the output folder.
+func TestStagingRefusesEscapes(t *testing.T) {
+	tmp := t.TempDir()
+	stage, err := publish.Begin(filepath.Join(tmp, "public"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stage.Abort()
+	for _, name := range []string{"../escape.html", "/etc/passwd", "a/../../escape.html", `a\..\..\escape.html`, "", "a//b.html", "./a.html"} {
+		if err := stage.WriteFile(name, []byte("x")); err == nil {
+			t.Errorf("WriteFile(%q) succeeded", name)
+		}
+	}
+	if err := stage.WriteFile("ok/index.html", []byte("x")); err != nil {
+		t.Errorf("WriteFile(ok/index.html): %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(tmp, "escape.html")); err == nil {
+		t.Errorf("a file was written outside the output folder")
+	}
+}
