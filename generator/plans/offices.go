@@ -27,8 +27,9 @@ const OfficesFile = "_offices.toml"
 // dropped, so one alias covers all those spellings. A name the table does
 // not know resolves to the jurisdiction followed by the name (市教育局 in a
 // 张掖市 plan is 张掖市教育局) and is reported by Unknown. A name starting
-// with 各, 相关, 有关 or 县区, or naming 成员单位, 有关部门 or 所在地, is a
-// group of offices (各乡（镇）人民政府, 项目所在地县区政府) and stays one;
+// with 各, 相关, 有关 or 县区, naming 成员单位, 有关部门 or 所在地, or ending
+// in 企业 is a group of offices (各乡（镇）人民政府, 项目所在地县区政府,
+// 龙头企业) and stays one;
 // groups may have aliases too.
 type Offices struct {
 	alias map[string]map[string]string // jurisdiction → key → canonical
@@ -161,7 +162,7 @@ func (o *Offices) Resolve(jur, printed string) Office {
 
 // isGroup reports whether a name stands for several offices.
 func isGroup(n string) bool {
-	if strings.HasPrefix(n, "各") || strings.HasPrefix(n, "相关") || strings.HasPrefix(n, "有关") || strings.HasPrefix(n, "县区") {
+	if strings.HasPrefix(n, "各") || strings.HasPrefix(n, "相关") || strings.HasPrefix(n, "有关") || strings.HasPrefix(n, "县区") || strings.HasSuffix(n, "企业") {
 		return true
 	}
 	for _, s := range []string{"成员单位", "有关部门", "相关部门", "各部门", "所在地"} {

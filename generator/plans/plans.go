@@ -73,6 +73,7 @@ import (
 
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
+	east "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/util"
 
@@ -214,7 +215,8 @@ var (
 // block is one paragraph or heading of the body, as plain text.
 type block struct {
 	heading bool
-	level   int // heading level
+	rows    [][]string // a table: header first
+	level   int        // heading level
 	text    string
 	line    int
 	anchor  string
@@ -227,17 +229,18 @@ type block struct {
 func Extract(title string, src []byte, root ast.Node) []Task {
 	blocks := joinSplitMarkers(blocksOf(src, root))
 	var (
-		tasks    []Task
-		cur      *Task
-		curRoles map[role]bool
-		curWide  = -2 // ≥ -1 when the block assigns a whole plan or part: its heading
-		lastRole role
-		lastList *[]string                   // the unit list the block's last label added to
-		lastN    int                         // how many units it added
-		lastVal  string                      // and its value as printed
-		lastText = -1                        // index of the last prose paragraph or heading
-		planWide [][2]int                    // task index, index of its 责任主体 heading (-1: none)
-		used     = make([]bool, len(blocks)) // paragraphs that are markers or task texts
+		tasks      []Task
+		tableTasks []Task // used when the text marks no task
+		cur        *Task
+		curRoles   map[role]bool
+		curWide    = -2 // ≥ -1 when the block assigns a whole plan or part: its heading
+		lastRole   role
+		lastList   *[]string                   // the unit list the block's last label added to
+		lastN      int                         // how many units it added
+		lastVal    string                      // and its value as printed
+		lastText   = -1                        // index of the last prose paragraph or heading
+		planWide   [][2]int                    // task index, index of its 责任主体 heading (-1: none)
+		used       = make([]bool, len(blocks)) // paragraphs that are markers or task texts
 	)
 	flush := func() {
 		if cur != nil && (len(cur.Lead) > 0 || len(cur.Cooperating) > 0 || len(cur.Implementing) > 0) {
@@ -257,6 +260,12 @@ func Extract(title string, src []byte, root ast.Node) []Task {
 		if b.heading {
 			flush()
 			lastText = i
+			continue
+		}
+		if b.rows != nil {
+			flush()
+			tableTasks = append(tableTasks, readTable(b)...)
+			lastText = -1
 			continue
 		}
 		body := stripEmphasisParen(b.text)
@@ -342,6 +351,9 @@ func Extract(title string, src []byte, root ast.Node) []Task {
 		lastText = i
 	}
 	flush()
+	if len(tasks) == 0 {
+		tasks = tableTasks
+	}
 
 	for i := range tasks {
 		t := &tasks[i]
@@ -386,6 +398,79 @@ func Extract(title string, src []byte, root ast.Node) []Task {
 		}
 	}
 	return tasks
+}
+
+// Column names of a task table.
+var (
+	taskColumns = map[string]bool{"任务": true, "具体任务": true}
+	timeColumns = map[string]bool{"实施时间": true, "完成时限": true, "完成时间": true, "时间": true, "时限": true}
+)
+
+// readTable reads a task table: at most six named columns, one of them
+// the task (任务, 具体任务) and some named by unit labels (牵头单位,
+// 配合单位, 实施单位, 责任单位 …); one task per row. Wider tables are the
+// multi-page tables of the seeds, whose cells wrap: they are not read.
+func readTable(b block) []Task {
+	if len(b.rows) < 2 || len(b.rows[0]) > 6 {
+		return nil
+	}
+	header := b.rows[0]
+	for _, h := range header {
+		if strings.TrimSpace(h) == "" {
+			return nil
+		}
+	}
+	task, when := -1, -1
+	roles := map[int]role{}
+	hasLead := false
+	for i, h := range header {
+		h = squash(h)
+		switch {
+		case taskColumns[h]:
+			task = i
+		case timeColumns[h]:
+			when = i
+		default:
+			if r, ok := labelRoles[h]; ok && r != roleSkip && r != roleDeadline {
+				roles[i] = r
+				hasLead = hasLead || r == roleLead
+			}
+		}
+	}
+	if task < 0 || len(roles) == 0 {
+		return nil
+	}
+	var out []Task
+	for _, row := range b.rows[1:] {
+		if task >= len(row) || row[task] == "" || squash(row[task]) == squash(header[task]) {
+			continue // an empty row, or the header repeated on a new page
+		}
+		t := Task{Text: row[task], Heading: b.head, Anchor: b.anchor, Line: b.line}
+		for i := range header {
+			r, ok := roles[i]
+			if !ok || i >= len(row) {
+				continue
+			}
+			units := splitUnits(row[i])
+			switch {
+			case r == roleLead:
+				t.Lead = append(t.Lead, units...)
+			case r == roleCoop:
+				t.Cooperating = append(t.Cooperating, units...)
+			case r == roleImpl && hasLead, r == roleResp && hasLead:
+				t.Implementing = append(t.Implementing, units...)
+			default: // 实施单位 or 责任单位 with no 牵头 column: the lead
+				t.Lead = append(t.Lead, units...)
+			}
+		}
+		if when >= 0 && when < len(row) {
+			t.Deadline = row[when]
+		}
+		if len(t.Lead)+len(t.Cooperating)+len(t.Implementing) > 0 {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // joined is the text of paragraph i, with the paragraphs before it that
@@ -584,6 +669,9 @@ func splitUnits(s string) []string {
 		if i := strings.Index(u, "等"); i > 0 && (strings.Contains(u[i:], "相关") || strings.Contains(u[i:], "有关")) {
 			u = u[:i] // 市地震局等相关部门单位
 		}
+		if i := strings.Index(u, "共同"); i > 0 {
+			u = u[:i] // 祁连牧歌共同参与制定
+		}
 		u = strings.TrimSuffix(u, "等")
 		u = strings.TrimSpace(u)
 		if u != "" {
@@ -762,6 +850,18 @@ func blocksOf(src []byte, root ast.Node) []block {
 	n := 0
 	head, anchor := "", ""
 	lastOff, lastLine := 0, 1
+	firstLine := func(n ast.Node) int {
+		line := 0
+		_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+			if t, ok := c.(*ast.Text); ok && entering && line == 0 {
+				off := min(t.Segment.Start, len(src))
+				line = 1 + bytes.Count(src[:off], []byte("\n"))
+				return ast.WalkStop, nil
+			}
+			return ast.WalkContinue, nil
+		})
+		return line
+	}
 	lineOf := func(node ast.Node) int {
 		lines := node.Lines()
 		if lines == nil || lines.Len() == 0 {
@@ -795,7 +895,19 @@ func blocksOf(src []byte, root ast.Node) []block {
 		case *ast.FencedCodeBlock, *ast.CodeBlock, *ast.HTMLBlock:
 			return ast.WalkSkipChildren, nil
 		}
-		if node.Kind().String() == "Table" {
+		if t, ok := node.(*east.Table); ok {
+			bl := block{head: head, anchor: anchor}
+			for row := t.FirstChild(); row != nil; row = row.NextSibling() {
+				var cells []string
+				for c := row.FirstChild(); c != nil; c = c.NextSibling() {
+					cells = append(cells, cleanText(plainText(c, src)))
+					if bl.line == 0 {
+						bl.line = firstLine(c)
+					}
+				}
+				bl.rows = append(bl.rows, cells)
+			}
+			out = append(out, bl)
 			return ast.WalkSkipChildren, nil
 		}
 		return ast.WalkContinue, nil

@@ -244,6 +244,20 @@ func TestExtractLayouts(t *testing.T) {
 			want: []Task{{Text: "6. 促进医疗康复与特殊教育融合。提供康复训练指导等。", Line: 1, Lead: []string{"教育体育局", "卫健局"}}},
 		},
 		{
+			name: "a task table",
+			body: "## 二、重点任务\n\n| 序号 | 具体任务 | 实施时间 | 实施单位 |\n|---|---|---|---|\n| 1 | 组建玉米种子研发团队。 | 2024年1—6月 | 市农业农村局、市科技局 |\n| 序号 | 具体任务 | 实施时间 | 实施单位 |\n| 2 |  | 2024年 | 市科技局 |\n",
+			want: []Task{{Text: "组建玉米种子研发团队。", Heading: "二、重点任务", Anchor: "s1", Line: 3, Lead: []string{"市农业农村局", "市科技局"}, Deadline: "2024年1—6月"}},
+		},
+		{
+			name: "a task table with lead and cooperating columns",
+			body: "| 任务 | 牵头单位 | 配合单位 | 责任单位 | 完成时限 |\n|---|---|---|---|---|\n| 品牌培育 | 市农业农村局 | 市财政局 | 各县区政府 | 12月底前 |\n",
+			want: []Task{{Text: "品牌培育", Line: 1, Lead: []string{"市农业农村局"}, Cooperating: []string{"市财政局"}, Implementing: []string{"各县区政府"}, Deadline: "12月底前"}},
+		},
+		{
+			name: "a table without a task column is not read",
+			body: "| 序号 | 项目名称 | 牵头单位 |\n|---|---|---|\n| 1 | 冷库 | 发改局 |\n",
+		},
+		{
 			name: "unit label in running text is not a marker",
 			body: "由专科联盟牵头单位组派专业人员。\n\n时间：2023年5月\n",
 		},
@@ -294,6 +308,7 @@ func TestSplitUnits(t *testing.T) {
 		"市林草局、市地震局等相关部门单位":        {"市林草局", "市地震局"},
 		"财政局、人社局等。":               {"财政局", "人社局"},
 		"各县区党委、政府":                {"各县区党委", "各县区政府"},
+		"市牛业协会、前进牧业、祁连牧歌共同参与制定":   {"市牛业协会", "前进牧业", "祁连牧歌"},
 		"市、县区卫生健康行政部门":            {"市卫生健康行政部门", "县区卫生健康行政部门"},
 		"市财政局 市 县区卫生健康行政部门":       {"市财政局", "市县区卫生健康行政部门"},
 	} {
