@@ -36,6 +36,10 @@
 //   - a paragraph that holds only a parenthesised block, standing for the
 //     paragraph before it.
 //
+// When the text marks no task, task tables are read: at most six columns,
+// a header naming the task (任务, 具体任务), units by the labels above and
+// optionally a time (实施时间, 完成时限 …); one task per row.
+//
 // A paragraph that continues a sentence broken by a page (it does not start
 // with a number and the paragraph before it does not end a sentence) is
 // joined to the paragraph before it. Units are split at 、，, ; and spaces
