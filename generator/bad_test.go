@@ -531,3 +531,43 @@ func TestStagingRefusesEscapes(t *testing.T) {
 		t.Errorf("a file was written outside the output folder")
 	}
 }
+
+func TestRelURL(t *testing.T) {
+	tests := []struct{ from, to, want string }{
+		{"demo/2024-01/a/", "demo/2024-01/szf/", "../szf/"},
+		{"demo/2024-01/a/", "demo/2024-01/a/p/", "p/"},
+		{"demo/2024-01/a/p/", "demo/2024-01/a/", "../"},
+		{"demo/2024-01/a/", "documents/r/", "../../../documents/r/"},
+		{"demo/2024-01/a/", "demo/2024-01/a/", "./"},
+		{"", "demo/", "demo/"},
+		{"demo/", "", "../"},
+	}
+	for _, tt := range tests {
+		if got := relURL(tt.from, tt.to); got != tt.want {
+			t.Errorf("relURL(%q, %q) = %q, want %q", tt.from, tt.to, got, tt.want)
+		}
+	}
+}
+
+// TestMDLinksRewritten asserts a link to another content file leads to
+// that document's page in the built site.
+func TestMDLinksRewritten(t *testing.T) {
+	tmp := t.TempDir()
+	content := filepath.Join(tmp, "content")
+	copyTree(t, filepath.Join("testdata", "bad", "_base", "content"), content)
+	writeFile(t, filepath.Join(content, "demo/2024-01/links.md"), "+++\ntitle = \"关于链接的通知\"\nissuers = [\"示例市人民政府\"]\n+++\n\n"+
+		"见[通知](szf-2024-001.md#s1)、[绝对](/demo/2024-01/szf-2024-001.md)、[不存在](nope.md)和[外部](https://www.gov.cn/a.md)。\n")
+	out := &memOutput{}
+	cfg := DefaultConfig()
+	cfg.Dir = tmp
+	cfg.Minify = false
+	if _, _, err := Build(context.Background(), Options{Config: cfg, Content: os.DirFS(content), ContentName: "content/", Out: out}); err != nil {
+		t.Fatal(err)
+	}
+	page := string(out.files["demo/2024-01/links/index.html"])
+	for _, want := range []string{`href="../szf-2024-001/#s1"`, `href="../szf-2024-001/">绝对`, `href="nope.md"`, `href="https://www.gov.cn/a.md"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %s", want)
+		}
+	}
+}

@@ -217,7 +217,7 @@ func (s *Site) renderBody(fsys fs.FS, d *Doc, mds markdownPool, ix *xref.Index) 
 	}
 	md := <-mds
 	defer func() { mds <- md }()
-	html, err := md.render(body, xref.NewContext(ix, d.ID))
+	html, err := md.render(body, s.withMDLinks(xref.NewContext(ix, d.ID), d))
 	if err != nil {
 		return "", fmt.Errorf("%s: rendering Markdown: %w", d.File, err)
 	}

@@ -643,3 +643,93 @@ func removeDoc(docs []*Doc, d *Doc) []*Doc {
 	}
 	return out
 }
+
+// mdLinksKey holds, in a parser context, the document being rendered and
+// its site, for mdLinks.
+var mdLinksKey = parser.NewContextKey()
+
+type mdLinksState struct {
+	site *Site
+	doc  *Doc
+}
+
+// withMDLinks marks pc as rendering d of s, so links in its body to other
+// content files (other.md, ../2024-01/x.md#s2) become links to their pages.
+func (s *Site) withMDLinks(pc parser.Context, d *Doc) parser.Context {
+	pc.Set(mdLinksKey, mdLinksState{s, d})
+	return pc
+}
+
+// mdLinks is the AST transformer that rewrites links to .md files of the
+// archive into relative links to their pages, so they work under any base
+// path. Links to files that are not documents are left as they are (gazette
+// check reports them).
+type mdLinks struct{}
+
+func (mdLinks) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
+	st, ok := pc.Get(mdLinksKey).(mdLinksState)
+	if !ok || st.site == nil || st.doc == nil {
+		return
+	}
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if l, ok := n.(*ast.Link); ok && entering {
+			if u := st.site.pageOfMD(st.doc, string(l.Destination)); u != "" {
+				l.Destination = []byte(u)
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+}
+
+// pageOfMD returns the relative URL of the page of the document a link
+// from d to dest (a .md path, relative or from the content root) names,
+// with its fragment, or "" when dest names no document.
+func (s *Site) pageOfMD(d *Doc, dest string) string {
+	if classifyURL(dest) != urlLocal {
+		return ""
+	}
+	p, frag := dest, ""
+	if i := strings.IndexByte(p, '#'); i >= 0 {
+		p, frag = p[:i], p[i:]
+	}
+	if strings.ContainsRune(p, '?') || !strings.HasSuffix(p, ".md") {
+		return ""
+	}
+	if u, err := url.PathUnescape(p); err == nil {
+		p = u
+	}
+	id := strings.TrimSuffix(path.Join(path.Dir(d.ID), p), ".md")
+	if strings.HasPrefix(p, "/") {
+		id = strings.TrimSuffix(strings.TrimPrefix(path.Clean(p), "/"), ".md")
+	}
+	target := s.byID[id]
+	if target == nil {
+		return ""
+	}
+	return relURL(d.URL, target.URL) + frag
+}
+
+// relURL is the relative link from the page at site path from to the page
+// at site path to (both ending in "/").
+func relURL(from, to string) string {
+	f := strings.Split(strings.TrimSuffix(from, "/"), "/")
+	t := strings.Split(strings.TrimSuffix(to, "/"), "/")
+	if from == "" {
+		f = nil
+	}
+	if to == "" {
+		t = nil
+	}
+	i := 0
+	for i < len(f) && i < len(t) && f[i] == t[i] {
+		i++
+	}
+	rel := strings.Repeat("../", len(f)-i) + strings.Join(t[i:], "/")
+	if i < len(t) {
+		rel += "/"
+	}
+	if rel == "" {
+		rel = "./"
+	}
+	return rel
+}

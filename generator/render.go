@@ -40,7 +40,7 @@ func newMarkdown(extra ...goldmark.Extender) *markdown {
 	exts = append(exts, extra...)
 	return &markdown{md: goldmark.New(
 		goldmark.WithExtensions(exts...),
-		goldmark.WithParserOptions(parser.WithASTTransformers(util.Prioritized(headingIDs{}, 900), util.Prioritized(offsiteImages{}, 950))),
+		goldmark.WithParserOptions(parser.WithASTTransformers(util.Prioritized(headingIDs{}, 900), util.Prioritized(offsiteImages{}, 950), util.Prioritized(mdLinks{}, 960))),
 		goldmark.WithRendererOptions(html.WithXHTML()),
 	)}
 }
