@@ -146,6 +146,34 @@ func runBrowserCases(t *testing.T, ctx context.Context, origin, base string) {
 		})
 	}
 
+	t.Run("filter from the list", func(t *testing.T) {
+		const issuer = "泾源县人民政府办公室"
+		err := chromedp.Do(ctx,
+			chromedp.Navigate(origin+base+"search/?q="+url.QueryEscape("农民工工资")),
+			chromedp.Poll[chromedp.Void](settled, chromedp.WithPollingTimeout(20*time.Second)),
+			chromedp.Click(chromedp.ID("search-issuer")),
+			// the values are fetched when the filter is first used
+			chromedp.Poll[chromedp.Void](`Array.from(document.getElementById('search-issuer').options).some(o => o.value === `+jsString(issuer)+` && /（\d+）$/.test(o.textContent))`,
+				chromedp.WithPollingTimeout(20*time.Second)),
+			chromedp.Evaluate[chromedp.Void](`(() => { const s = document.getElementById('search-issuer'); s.value = `+jsString(issuer)+`; s.dispatchEvent(new Event('change')); })()`),
+			chromedp.Poll[chromedp.Void](`location.search.includes('issuer=') && `+settled, chromedp.WithPollingTimeout(20*time.Second)),
+		)
+		var st pageState
+		if err == nil {
+			st, err = chromedp.Run(ctx, chromedp.Evaluate[pageState](readState))
+		}
+		if err != nil {
+			opts, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`Array.from(document.getElementById('search-issuer').options).map(o => o.value + '=' + o.textContent).join('|') + ' facets=' + String(window.gazetteSearch.facets) + ' active=' + document.activeElement.id + ' ' + location.search + ' ' + document.getElementById('search-status').textContent`))
+			t.Fatalf("%v (filter options: %s)", err, opts)
+		}
+		if len(st.Hrefs) != 1 || st.Hrefs[0] != base+"jingyuan/2024-01/jzbf-2024-003/" {
+			t.Errorf("after choosing %s: results %v", issuer, st.Hrefs)
+		}
+		if want := "?q=" + url.QueryEscape("农民工工资") + "&issuer=" + url.QueryEscape(issuer); st.Search != want {
+			t.Errorf("URL query %q, want %q", st.Search, want)
+		}
+	})
+
 	t.Run("keyboard", func(t *testing.T) {
 		err := chromedp.Do(ctx,
 			chromedp.Navigate(origin+base+"search/"),

@@ -47,7 +47,7 @@ const (
 	// MetaShardSize is the number of documents per metadata shard.
 	MetaShardSize = 32
 	// excerptRunes is the length of the body excerpt kept for snippets.
-	excerptRunes = 96
+	excerptRunes = 80
 	// shardTarget is the posting bytes aimed at per shard; the shard count
 	// is the power of two that comes closest from above.
 	shardTarget = 48 << 10
@@ -261,7 +261,7 @@ func build(docs []Doc, write func(name string, data []byte) error, workers int) 
 		return st, err
 	}
 
-	m.Facets = map[string][][2]any{}
+	lists := map[string][][2]any{}
 	for name, counts := range facets {
 		list := make([][2]any, 0, len(counts))
 		keys := make([]string, 0, len(counts))
@@ -278,7 +278,13 @@ func build(docs []Doc, write func(name string, data []byte) error, workers int) 
 		for _, k := range keys {
 			list = append(list, [2]any{k, counts[k]})
 		}
-		m.Facets[name] = list
+		lists[name] = list
+	}
+	if data, err = marshal(lists); err != nil {
+		return st, err
+	}
+	if m.Facets, err = out("f-", data); err != nil {
+		return st, err
 	}
 	data, err = marshal(m)
 	if err != nil {
@@ -299,7 +305,7 @@ type manifest struct {
 	Postings []string            `json:"postings"`
 	Meta     []string            `json:"meta"`
 	MetaSize int                 `json:"metaSize"`
-	Facets   map[string][][2]any `json:"facets"`
+	Facets   string              `json:"facets"`
 }
 
 func marshal(v any) ([]byte, error) {

@@ -10,8 +10,8 @@
 // query of two or more characters is matched by its bigrams, a one-character
 // query by its unigram. A query word matches a document when the document
 // holds all of the word's bigrams; a query of several words (split at white
-// space) needs all of them. A word of more than six characters is looked up
-// by five bigrams spread over it (first and last included), which bounds
+// space) needs all of them. A word of more than five characters is looked
+// up by four bigrams spread over it (first and last included), which bounds
 // the shards a long phrase downloads.
 //
 // # Files
@@ -20,6 +20,7 @@
 //
 //	search/manifest.json     the only file without a hash: fetched first
 //	search/t2s-<hash>.json   the traditional→simplified pairs the query needs
+//	search/f-<hash>.json     the filters' values
 //	search/p-<hash>.json     posting shards, 2^k of them
 //	search/m-<hash>.json     metadata shards of MetaShardSize documents
 //
@@ -31,14 +32,18 @@
 //
 //	{"v":1, "docs":N, "t2s":"<hash>",
 //	 "postings":["<hash>", …],   // term → p-<postings[fnv1a(term) & (len-1)]>.json
-//	 "meta":["<hash>", …], "metaSize":32,
-//	 "facets":{"issuer":[["张掖市人民政府",12],…], "year":[…], "kind":[…], "gazette":[…]}}
+//	 "meta":["<hash>", …], "metaSize":32, "facets":"<hash>"}
 //
 // The shard count is the power of two that brings posting shards near 48 KB
 // (at most 4096): a one-word query downloads the manifest, the t2s table,
 // a shard or two and the metadata shards of the ten results it shows.
 //
 // fnv1a is 32-bit FNV-1a over the term's code points (h ^= cp; h *= 16777619).
+//
+// f-<hash>.json, the filters' values with their document counts, fetched
+// only when a filter is opened:
+//
+//	{"issuer":[["张掖市人民政府",12],…], "year":[["2024",310],…], "kind":[…], "gazette":[…]}
 //
 // t2s-….json: {"t":"涇縣…","s":"泾县…"}, two strings aligned by code point:
 // every OpenCC t2s character pair whose simplified side occurs in the index.

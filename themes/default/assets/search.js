@@ -10,7 +10,7 @@
 
   // Go: unicode.IsLetter(r) || unicode.IsNumber(r)
   var KEEP = /^[\p{L}\p{N}]$/u;
-  var MAX_BIGRAMS = 5;   // bigrams looked up per query word
+  var MAX_BIGRAMS = 4;   // bigrams looked up per query word
   var PAGE = 10;         // results shown per step
 
   // makeNormalizer returns search.Normalize for the runes the index holds:
@@ -301,7 +301,12 @@
     });
     Object.keys(this.selects).forEach(function (k) {
       var s = self.selects[k];
-      if (s) s.addEventListener('change', function () { self.go(true); });
+      if (!s) return;
+      s.addEventListener('change', function () { self.go(true); });
+      // the filters' values are fetched when a filter is first used
+      ['focus', 'pointerdown', 'mouseenter'].forEach(function (ev) {
+        s.addEventListener(ev, function () { self.loadFacets(); });
+      });
     });
     this.more.addEventListener('click', function () { self.showMore(true); });
     var clear = box.querySelector('#search-clear');
@@ -318,7 +323,17 @@
     var p = new URLSearchParams(location.search), self = this;
     this.input.value = p.get('q') || '';
     this.wanted = {};
-    Object.keys(FILTERS).forEach(function (k) { self.wanted[k] = p.get(k) || ''; });
+    Object.keys(FILTERS).forEach(function (k) {
+      var v = p.get(k) || '', s = self.selects[k];
+      self.wanted[k] = v;
+      if (!s) return;
+      if (v && !Array.prototype.some.call(s.options, function (o) { return o.value === v; })) {
+        var o = el('option', null, v);
+        o.value = v;
+        s.appendChild(o);
+      }
+      s.value = v;
+    });
     var site = document.getElementById('site-q');
     if (site && !site.value) site.value = this.input.value;
     if (!this.input.value && !Object.keys(this.wanted).some(function (k) { return self.wanted[k]; })) {
@@ -331,26 +346,32 @@
     var f = {}, self = this;
     Object.keys(FILTERS).forEach(function (k) {
       var s = self.selects[k];
-      f[k] = s && s.options.length > 1 ? s.value : (self.wanted[k] || '');
+      f[k] = s ? s.value : (self.wanted[k] || '');
     });
     return f;
   };
 
-  Page.prototype.fillFilters = function () {
-    if (this.filled) return;
-    this.filled = true;
-    var facets = this.engine.manifest.facets || {}, self = this;
-    Object.keys(FILTERS).forEach(function (k) {
-      var s = self.selects[k];
-      if (!s) return;
-      (facets[k] || []).forEach(function (f) {
-        var o = el('option', null, f[0] + '（' + f[1] + '）');
-        o.value = f[0];
-        s.appendChild(o);
+  // loadFacets fills the filters with every value and its count.
+  Page.prototype.loadFacets = function () {
+    if (this.facets) return;
+    var self = this;
+    this.facets = this.engine.init().then(function (eng) {
+      return eng.file('f-' + eng.manifest.facets + '.json');
+    }).then(function (facets) {
+      Object.keys(FILTERS).forEach(function (k) {
+        var s = self.selects[k];
+        if (!s) return;
+        var have = {};
+        Array.prototype.forEach.call(s.options, function (o) { have[o.value] = o; });
+        (facets[k] || []).forEach(function (f) {
+          var label = f[0] + '（' + f[1] + '）';
+          if (have[f[0]]) { have[f[0]].textContent = label; return; }
+          var o = el('option', null, label);
+          o.value = f[0];
+          s.appendChild(o);
+        });
       });
-      s.value = self.wanted[k] || '';
-      if (s.value !== (self.wanted[k] || '')) s.value = '';
-    });
+    }, function () { self.facets = null; });
   };
 
   Page.prototype.go = function (push) {
@@ -369,8 +390,6 @@
     this.empty.hidden = true;
     this.status.textContent = '正在搜索…';
     this.engine.init().then(function () {
-      self.fillFilters();
-      filters = self.filters();
       return self.engine.search(q, filters);
     }).then(function (res) {
       if (seq !== self.seq) return;
