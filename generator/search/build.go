@@ -299,13 +299,13 @@ func build(docs []Doc, write func(name string, data []byte) error, workers int) 
 }
 
 type manifest struct {
-	V        int                 `json:"v"`
-	Docs     int                 `json:"docs"`
-	T2S      string              `json:"t2s"`
-	Postings []string            `json:"postings"`
-	Meta     []string            `json:"meta"`
-	MetaSize int                 `json:"metaSize"`
-	Facets   string              `json:"facets"`
+	V        int      `json:"v"`
+	Docs     int      `json:"docs"`
+	T2S      string   `json:"t2s"`
+	Postings []string `json:"postings"`
+	Meta     []string `json:"meta"`
+	MetaSize int      `json:"metaSize"`
+	Facets   string   `json:"facets"`
 }
 
 func marshal(v any) ([]byte, error) {
