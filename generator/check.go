@@ -103,7 +103,18 @@ var tocDoc = regexp.MustCompile(`^table of contents entry .* names (?:document )
 func locate(ps diag.List, src *sources) {
 	for i := range ps {
 		p := &ps[i]
-		if p.Line != 0 || p.File == "" {
+		if p.Line > 1 || p.File == "" {
+			continue
+		}
+		// "slug \"x\" may hold only…", "date_kind \"y\" must be…": a
+		// message that starts with a key set in the file is about its line.
+		if key, _, ok := strings.Cut(p.Msg, " "); ok && p.Line == 1 && isKeyName(key) {
+			if l := content.KeyLine(src.read(p.File), key); l > 0 {
+				p.Line = l
+			}
+			continue
+		}
+		if p.Line != 0 {
 			continue
 		}
 		switch {
@@ -116,6 +127,15 @@ func locate(ps diag.List, src *sources) {
 			p.Line = src.keyLine(p.File, "slug")
 		}
 	}
+}
+
+func isKeyName(s string) bool {
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r == '_') {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // checkDocNumbers reports 文号 that do not parse and 文号 shared by two
