@@ -36,36 +36,59 @@ func Normalize(s string) string {
 // whole string.
 func appendNormalized(dst []rune, s string) []rune {
 	f := folding()
-	start, first, n := 0, rune(0), 0 // the pending segment: s[start:i], its first rune, its length
-	flush := func(end int) {
-		switch {
-		case n == 0:
-		case n == 1 && first < 0x10000:
-			e := f.bmp[first] &^ boundaryBit
-			if e&1 != 0 {
-				dst = append(dst, rune(e>>8))
-			} else if off := e >> 8; e&0xFE != 0 {
-				dst = append(dst, f.pool[off:off+e>>1&127]...)
-			}
-		default:
-			for _, r := range norm.NFKC.String(s[start:end]) {
-				if m := foldRune(r, f.t2s); m != 0 {
-					dst = append(dst, m)
-				}
-			}
-		}
-	}
+	// The pending segment is s[start:i]; single holds its rune when it is
+	// one BMP rune (the fast path), else -1.
+	start, single := 0, rune(-1)
 	for i, r := range s {
-		if n > 0 && f.boundaryBefore(r) {
-			flush(i)
-			n = 0
+		var boundary bool
+		if r < 0x10000 {
+			boundary = f.bmp[r]&boundaryBit != 0
+		} else {
+			boundary = f.boundaryBefore(r)
 		}
-		if n == 0 {
-			start, first = i, r
+		if !boundary && i > 0 {
+			single = -1 // the segment grows: normalize it as a whole
+			continue
 		}
-		n++
+		if single >= 0 {
+			dst = f.appendSingle(dst, single)
+		} else if i > start {
+			dst = f.appendSegment(dst, s[start:i])
+		}
+		start = i
+		single = -1
+		if r < 0x10000 {
+			single = r
+		}
 	}
-	flush(len(s))
+	if single >= 0 {
+		dst = f.appendSingle(dst, single)
+	} else if len(s) > start {
+		dst = f.appendSegment(dst, s[start:])
+	}
+	return dst
+}
+
+// appendSingle appends the normalized form of the BMP rune r on its own.
+func (f *fold) appendSingle(dst []rune, r rune) []rune {
+	e := f.bmp[r] &^ boundaryBit
+	if e&1 != 0 {
+		return append(dst, rune(e>>8))
+	}
+	if off := e >> 8; e&0xFE != 0 {
+		return append(dst, f.pool[off:off+e>>1&127]...)
+	}
+	return dst
+}
+
+// appendSegment appends the normalized form of a segment of several runes
+// (or of one rune outside the BMP).
+func (f *fold) appendSegment(dst []rune, seg string) []rune {
+	for _, r := range norm.NFKC.String(seg) {
+		if m := foldRune(r, f.t2s); m != 0 {
+			dst = append(dst, m)
+		}
+	}
 	return dst
 }
 
