@@ -8,6 +8,7 @@ import (
 	"os"
 	"path"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 
@@ -86,10 +87,16 @@ func realContent(tb testing.TB, n int) fstest.MapFS {
 	return fsys
 }
 
-// siteOutput keeps a build in memory.
-type siteOutput struct{ files map[string][]byte }
+// siteOutput keeps a build in memory; the build writes from many
+// goroutines.
+type siteOutput struct {
+	mu    sync.Mutex
+	files map[string][]byte
+}
 
 func (o *siteOutput) WriteFile(name string, data []byte) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
 	o.files[name] = append([]byte(nil), data...)
 	return nil
 }
