@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 )
 
@@ -172,40 +173,61 @@ func build(docs []Doc, write func(name string, data []byte) error, workers int) 
 		return cmp.Or(cmp.Compare(a.shard, b.shard), strings.Compare(a.text, b.text))
 	})
 
-	// out writes search/<prefix><hash>.json and returns the hash.
-	out := func(prefix string, data []byte) (string, error) {
-		sum := sha256.Sum256(data)
-		h := hex.EncodeToString(sum[:hashBytes])
+	// put writes data as search/<prefix><h>.json.
+	put := func(prefix, h string, data []byte) (string, error) {
 		st.Files++
 		st.Bytes += int64(len(data))
 		return h, write("search/"+prefix+h+".json", data)
 	}
+	// out writes search/<prefix><hash>.json and returns the hash.
+	out := func(prefix string, data []byte) (string, error) {
+		return put(prefix, contentHash(data), data)
+	}
 
 	m := manifest{V: 1, Docs: len(order), MetaSize: MetaShardSize, Postings: make([]string, 0, nShards)}
 
-	// Posting shards.
-	var buf bytes.Buffer
-	for s, i := 0, 0; s < nShards; s++ {
-		buf.Reset()
-		buf.WriteByte('{')
-		first := true
-		for ; i < len(terms) && terms[i].shard == s; i++ {
-			if !first {
-				buf.WriteByte(',')
+	// Posting shards, encoded and hashed in parallel a batch at a time,
+	// written in order.
+	bounds := make([]int, nShards+1)
+	for sh, i := 0, 0; sh < nShards; sh++ {
+		for i < len(terms) && terms[i].shard == sh {
+			i++
+		}
+		bounds[sh+1] = i
+	}
+	const batch = 64
+	type shard struct {
+		data []byte
+		hash string
+	}
+	encoded := make([]shard, batch)
+	for b0 := 0; b0 < nShards; b0 += batch {
+		b1 := min(b0+batch, nShards)
+		var next atomic.Int32
+		next.Store(int32(b0))
+		var wg sync.WaitGroup
+		for range min(workers, b1-b0) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for {
+					sh := int(next.Add(1)) - 1
+					if sh >= b1 {
+						return
+					}
+					data := encodeShard(terms[bounds[sh]:bounds[sh+1]])
+					encoded[sh-b0] = shard{data, contentHash(data)}
+				}
+			}()
+		}
+		wg.Wait()
+		for _, e := range encoded[:b1-b0] {
+			name, err := put("p-", e.hash, e.data)
+			if err != nil {
+				return st, err
 			}
-			first = false
-			writeJSONString(&buf, terms[i].text)
-			buf.WriteString(`:"`)
-			buf.Write(terms[i].enc)
-			buf.WriteByte('"')
+			m.Postings = append(m.Postings, name)
 		}
-		buf.WriteString("}\n")
-		// write may keep data: each shard gets its own slice
-		name, err := out("p-", bytes.Clone(buf.Bytes()))
-		if err != nil {
-			return st, err
-		}
-		m.Postings = append(m.Postings, name)
 	}
 	st.PostingShards = nShards
 
@@ -296,6 +318,33 @@ func build(docs []Doc, write func(name string, data []byte) error, workers int) 
 		return st, err
 	}
 	return st, nil
+}
+
+// contentHash names a file by its content.
+func contentHash(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:hashBytes])
+}
+
+// encodeShard returns the JSON of one posting shard.
+func encodeShard(terms []term) []byte {
+	n := 3
+	for _, t := range terms {
+		n += len(t.text) + len(t.enc) + 6
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, n))
+	buf.WriteByte('{')
+	for i, t := range terms {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		writeJSONString(buf, t.text)
+		buf.WriteString(`:"`)
+		buf.Write(t.enc)
+		buf.WriteByte('"')
+	}
+	buf.WriteString("}\n")
+	return buf.Bytes()
 }
 
 type manifest struct {
