@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 	"unicode/utf8"
 
@@ -612,6 +613,46 @@ func FuzzRender(f *testing.F) {
 		}
 		if m := scriptish.Find(r); m != nil {
 			t.Fatalf("render(%q) holds %q:\n%s", body, m, r)
+		}
+	})
+}
+
+// FuzzCheck runs gazette check on a small archive with one fuzzed
+// document: it must not panic, and every problem must name a file and a
+// line inside it.
+//
+//	go test -run XXX -fuzz FuzzCheck -fuzztime 10m ./generator/
+func FuzzCheck(f *testing.F) {
+	bad, _ := filepath.Glob("testdata/bad/*/content/demo/2024-01/*.md")
+	for _, name := range bad {
+		if b, err := os.ReadFile(name); err == nil && len(b) < 16<<10 {
+			f.Add(b)
+		}
+	}
+	base := fstest.MapFS{}
+	root := filepath.Join("testdata", "bad", "_base", "content")
+	_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			b, _ := os.ReadFile(p)
+			rel, _ := filepath.Rel(root, p)
+			base[filepath.ToSlash(rel)] = &fstest.MapFile{Data: b}
+		}
+		return nil
+	})
+	cfg := DefaultConfig()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fsys := fstest.MapFS{"demo/2024-01/fuzz.md": &fstest.MapFile{Data: data}}
+		for k, v := range base {
+			fsys[k] = v
+		}
+		lines := 1 + bytes.Count(data, []byte("\n")) + bytes.Count(data, []byte("\r"))
+		for _, p := range Check(context.Background(), cfg, fsys, "content/") {
+			if p.File == "" || p.Msg == "" {
+				t.Fatalf("problem without a file or message: %#v", p)
+			}
+			if p.File == "content/demo/2024-01/fuzz.md" && (p.Line < 0 || p.Line > lines+1) {
+				t.Fatalf("problem at line %d of a %d-line file: %v", p.Line, lines, p)
+			}
 		}
 	})
 }
