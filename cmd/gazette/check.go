@@ -68,7 +68,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			fmt.Fprintf(stderr, "gazette: %s\n", p.Error())
 		}
 		if n, w := len(problems.Errors()), len(problems.Warnings()); n+w > 0 {
-			fmt.Fprintf(stderr, "gazette: %d errors, %d warnings\n", n, w)
+			fmt.Fprintf(stderr, "gazette: %s, %s\n", plural(n, "error"), plural(w, "warning"))
 		}
 	}
 	if problems.HasErrors() {
@@ -83,4 +83,12 @@ type jsonProblem struct {
 	Line     int    `json:"line"`
 	Severity string `json:"severity"`
 	Message  string `json:"message"`
+}
+
+// plural is "1 error", "2 errors".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
