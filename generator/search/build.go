@@ -154,11 +154,12 @@ func build(docs []Doc, write func(name string, data []byte) error, workers int) 
 			enc = appendPosting(enc, uint32(d-prev-1), 1)
 			prev = d
 		}
-		terms = append(terms, term{text: t, enc: enc, n: len(docs)})
+		p := &slot{first: docs[0], last: docs[len(docs)-1], n: int32(len(docs)), enc: enc}
+		terms = append(terms, term{text: t, parts: []*slot{p}, n: len(docs), size: len(enc)})
 	}
 	var postBytes int64
 	for i := range terms {
-		postBytes += int64(len(terms[i].enc) + len(terms[i].text) + 6)
+		postBytes += int64(terms[i].size + len(terms[i].text) + 6)
 		st.Postings += int64(terms[i].n)
 	}
 	st.Terms = len(terms)
@@ -330,17 +331,18 @@ func contentHash(data []byte) string {
 func encodeShard(terms []term) []byte {
 	n := 3
 	for _, t := range terms {
-		n += len(t.text) + len(t.enc) + 6
+		n += len(t.text) + t.size + 6
 	}
 	buf := bytes.NewBuffer(make([]byte, 0, n))
 	buf.WriteByte('{')
-	for i, t := range terms {
+	for i := range terms {
 		if i > 0 {
 			buf.WriteByte(',')
 		}
-		writeJSONString(buf, t.text)
+		writeJSONString(buf, terms[i].text)
 		buf.WriteString(`:"`)
-		buf.Write(t.enc)
+		b := appendPostings(buf.AvailableBuffer(), &terms[i])
+		buf.Write(b)
 		buf.WriteByte('"')
 	}
 	buf.WriteString("}\n")

@@ -192,62 +192,59 @@ func (ix *indexer) each(fn func(s *slot)) {
 	}
 }
 
-// term is one merged term with its encoded postings.
+// term is one term with its postings, in parts that cover consecutive
+// document ranges in order (one per indexer that saw the term). The parts
+// are joined only when the shard is written, so no second copy of the
+// postings is ever held.
 type term struct {
 	text  string
-	enc   []byte
+	parts []*slot
 	n     int // number of postings
+	size  int // encoded bytes, about
 	shard int
 }
 
-// mergeTerms joins the indexers' postings, which cover consecutive document
-// ranges in order, into one list.
+// mergeTerms collects the indexers' terms.
 func mergeTerms(parts []*indexer) []term {
-	// each term's slots, in the order of parts
 	all := map[uint64][]*slot{}
 	for _, ix := range parts {
 		ix.each(func(s *slot) {
 			all[s.key] = append(all[s.key], s)
 		})
 	}
-	keys := make([]uint64, 0, len(all))
-	for k := range all {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	terms := make([]term, 0, len(keys))
-	for _, k := range keys {
-		refs := all[k]
-		var enc []byte
-		n := 0
-		prev := int32(-1)
-		for i, p := range refs {
-			switch {
-			case len(refs) == 1:
-				enc = p.enc // the common case: no copy
-			case i == 0:
-				enc = make([]byte, 0, len(p.enc)+len(refs[1].enc))
-				enc = append(enc, p.enc...)
-			default:
-				// replace the part's first gap (from -1) by the gap from
-				// the previous part's last document
-				w := byte(strings.IndexByte(numDigits, p.enc[0]))
-				skip := 1
-				if w&32 != 0 {
-					skip += numLen(uint32(p.first))
-				}
-				enc = appendPosting(enc, uint32(p.first-prev-1), w&31)
-				enc = append(enc, p.enc[skip:]...)
-			}
-			if len(refs) > 1 {
-				p.enc = nil
-			}
-			prev = p.last
-			n += int(p.n)
+	terms := make([]term, 0, len(all))
+	for k, refs := range all {
+		t := term{text: keyText(k), parts: refs}
+		for _, p := range refs {
+			t.n += int(p.n)
+			t.size += len(p.enc)
 		}
-		terms = append(terms, term{text: keyText(k), enc: enc, n: n})
+		terms = append(terms, t)
 	}
 	return terms
+}
+
+// appendPostings appends t's postings, joining its parts: each part's first
+// gap, counted from -1, becomes the gap from the previous part's last
+// document. The parts' buffers are released.
+func appendPostings(b []byte, t *term) []byte {
+	prev := int32(-1)
+	for i, p := range t.parts {
+		if i == 0 {
+			b = append(b, p.enc...)
+		} else {
+			w := byte(strings.IndexByte(numDigits, p.enc[0]))
+			skip := 1
+			if w&32 != 0 {
+				skip += numLen(uint32(p.first))
+			}
+			b = appendPosting(b, uint32(p.first-prev-1), w&31)
+			b = append(b, p.enc[skip:]...)
+		}
+		prev = p.last
+		p.enc = nil
+	}
+	return b
 }
 
 // numLen is the length of appendNum's encoding of n.
