@@ -2,6 +2,7 @@ package search
 
 import (
 	"bytes"
+	"flag"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -90,8 +91,14 @@ func (m *memFS) write(name string, data []byte) error {
 	return nil
 }
 
+var benchBig = flag.Bool("big", false, "BenchmarkBuild also indexes 100,000 documents (about 1 GB of text)")
+
 func BenchmarkBuild(b *testing.B) {
-	for _, n := range []int{1000, 10000} {
+	sizes := []int{1000, 10000}
+	if *benchBig {
+		sizes = append(sizes, 100000)
+	}
+	for _, n := range sizes {
 		docs := synthDocs(b, n, 9500)
 		var size int64
 		for _, d := range docs {
