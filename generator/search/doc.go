@@ -10,9 +10,10 @@
 // query of two or more characters is matched by its bigrams, a one-character
 // query by its unigram. A query word matches a document when the document
 // holds all of the word's bigrams; a query of several words (split at white
-// space) needs all of them. A word of more than five characters is looked
-// up by four bigrams spread over it (first and last included), which bounds
-// the shards a long phrase downloads.
+// space) needs all of them. A word of more than six characters is looked
+// up by five bigrams spread over it (first and last included), four when the
+// query has a digit and so also looks up a 文号 key: this bounds the shards
+// a long phrase downloads, at some cost in precision.
 //
 // # Files
 //

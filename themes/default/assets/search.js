@@ -10,7 +10,9 @@
 
   // Go: unicode.IsLetter(r) || unicode.IsNumber(r)
   var KEEP = /^[\p{L}\p{N}]$/u;
-  var MAX_BIGRAMS = 4;   // bigrams looked up per query word
+  // bigrams looked up per query word: a query with a digit also looks up
+  // the 文号 key, which decides its first results, so it takes one fewer
+  var MAX_BIGRAMS = 5;
   var PAGE = 10;         // results shown per step
 
   // makeNormalizer returns search.Normalize for the runes the index holds:
@@ -85,6 +87,7 @@
   // becomes the terms it is looked up by.
   function queryWords(q, normalize) {
     var words = [];
+    var max = /[0-9]/.test(normalize(q)) ? MAX_BIGRAMS - 1 : MAX_BIGRAMS;
     String(q).split(/\s+/).forEach(function (part) {
       var w = normalize(part);
       if (w && words.indexOf(w) < 0) words.push(w);
@@ -93,11 +96,11 @@
       var cs = chars(w);
       if (cs.length === 1) return { word: w, terms: [w] };
       var n = cs.length - 1, pick = [];
-      if (n <= MAX_BIGRAMS) {
+      if (n <= max) {
         for (var i = 0; i < n; i++) pick.push(i);
       } else {
-        for (var k = 0; k < MAX_BIGRAMS; k++) {
-          var p = Math.round(k * (n - 1) / (MAX_BIGRAMS - 1));
+        for (var k = 0; k < max; k++) {
+          var p = Math.round(k * (n - 1) / (max - 1));
           if (pick.indexOf(p) < 0) pick.push(p);
         }
       }
