@@ -15,6 +15,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Doc is one document as the index sees it.
@@ -392,6 +393,7 @@ func fnv1a(s string) uint32 {
 
 // excerpt returns the start of body, white space runs collapsed to one space.
 func excerpt(body string) string {
+	body = skipAddressees(body)
 	var b strings.Builder
 	n, space := 0, false
 	for _, r := range body {
@@ -411,6 +413,22 @@ func excerpt(body string) string {
 		}
 	}
 	return b.String()
+}
+
+// skipAddressees drops a first line that only names addressees (主送机关,
+// 各县区人民政府，市政府各部门：), which opens most notices and says
+// nothing a result needs, when text follows it.
+func skipAddressees(body string) string {
+	t := strings.TrimLeft(body, " \t\r\n\u3000")
+	line, rest, ok := strings.Cut(t, "\n")
+	line = strings.TrimSpace(line)
+	if !ok || strings.TrimSpace(rest) == "" || utf8.RuneCountInString(line) > 80 {
+		return body
+	}
+	if strings.HasSuffix(line, "：") || strings.HasSuffix(line, ":") {
+		return rest
+	}
+	return body
 }
 
 // bm25Level quantizes the BM25 term-frequency factor to 0–15.

@@ -398,3 +398,18 @@ func TestPostings(t *testing.T) {
 		}
 	}
 }
+
+func TestExcerpt(t *testing.T) {
+	tests := []struct{ name, body, want string }{
+		{"addressees skipped", "各县区人民政府，市政府各部门：\n\n现将《办法》印发给你们。", "现将《办法》印发给你们。"},
+		{"white space collapsed", "第一条　为了\n\n规范管理，  制定本办法。", "第一条 为了 规范管理， 制定本办法。"},
+		{"only an addressee line", "各乡镇：", "各乡镇："},
+		{"long first line kept", strings.Repeat("长", 90) + "：\n正文", strings.Repeat("长", 80) + "…"},
+		{"cut", strings.Repeat("字", 100), strings.Repeat("字", 80) + "…"},
+	}
+	for _, tt := range tests {
+		if got := excerpt(tt.body); got != tt.want {
+			t.Errorf("%s: excerpt = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
