@@ -87,4 +87,16 @@
 // title, 文号 or issuers hold every query term (a phrase in the heading); then
 // the BM25-style score Σ idf·(s·2.2/15 + 1.5·h), idf = ln(1 + (N−df+0.5)/(df+0.5));
 // then recency.
+//
+// # Measuring
+//
+// BenchmarkBuild indexes synthetic documents of real sentences (-big adds
+// 100,000) and reports CPU time per build, steadier than wall time on a
+// shared machine. Two developer tests, skipped unless their variables are
+// set, measure a scale corpus (cmd/gazette-corpus) and compare with
+// Pagefind (npm package pagefind) run on the same built pages:
+//
+//	GAZETTE_MEASURE_SITE=/tmp/scale-10k go test -run TestMeasureIndex -v ./generator/search
+//	GAZETTE_MEASURE_PUBLIC=/tmp/scale-10k/public GAZETTE_MEASURE_PAGEFIND=/tmp/pf \
+//	  GAZETTE_MEASURE_QUERIES=农民工,〔2025〕22号 go test -run TestFirstQueryBytes -v ./generator/search
 package search

@@ -5,4 +5,5 @@ var (
 	TestBrowserContext = browser
 	RunBrowserCases    = runBrowserCases
 	Fixtures           = fixtures
+	CPUTime            = cpuTime
 )
