@@ -179,14 +179,18 @@ func build(docs []Doc, write func(name string, data []byte) error, workers int) 
 	put := func(prefix, h string, data []byte) (string, error) {
 		st.Files++
 		st.Bytes += int64(len(data))
-		return h, write("search/"+prefix+h+".json", data)
+		name := "search/" + prefix + h + ".json"
+		if err := write(name, data); err != nil {
+			return "", fmt.Errorf("search: writing %s: %w", name, err)
+		}
+		return h, nil
 	}
 	// out writes search/<prefix><hash>.json and returns the hash.
 	out := func(prefix string, data []byte) (string, error) {
 		return put(prefix, contentHash(data), data)
 	}
 
-	m := manifest{V: 1, Docs: len(order), MetaSize: MetaShardSize, Postings: make([]string, 0, nShards)}
+	m := manifest{V: 1, Docs: len(order), MetaSize: MetaShardSize, Postings: make([]string, 0, nShards), Meta: []string{}}
 
 	// Posting shards, encoded and hashed in parallel a batch at a time,
 	// written in order.
@@ -257,6 +261,37 @@ func build(docs []Doc, write func(name string, data []byte) error, workers int) 
 	st.MetaShards = len(m.Meta)
 
 	// The t2s pairs whose simplified side occurs in the index.
+	ts, ss := t2sPairs(parts)
+	data, err := marshal(map[string]string{"t": ts, "s": ss})
+	if err != nil {
+		return st, err
+	}
+	if m.T2S, err = out("t2s-", data); err != nil {
+		return st, err
+	}
+
+	if data, err = marshal(facetLists(facets)); err != nil {
+		return st, err
+	}
+	if m.Facets, err = out("f-", data); err != nil {
+		return st, err
+	}
+	data, err = marshal(m)
+	if err != nil {
+		return st, err
+	}
+	st.Files++
+	st.Bytes += int64(len(data))
+	if err := write("search/manifest.json", data); err != nil {
+		return st, fmt.Errorf("search: writing search/manifest.json: %w", err)
+	}
+	return st, nil
+}
+
+// t2sPairs returns the t2s table's entries whose simplified side the
+// indexers saw, as two strings aligned by rune, in the order of the
+// traditional side.
+func t2sPairs(parts []*indexer) (trad, simp string) {
 	seen := func(r rune) bool {
 		for _, ix := range parts {
 			if ix.runes[r>>6]&(1<<(r&63)) != 0 {
@@ -277,17 +312,14 @@ func build(docs []Doc, write func(name string, data []byte) error, workers int) 
 		ts.WriteRune(p[0])
 		ss.WriteRune(p[1])
 	}
-	data, err := marshal(map[string]string{"t": ts.String(), "s": ss.String()})
-	if err != nil {
-		return st, err
-	}
-	if m.T2S, err = out("t2s-", data); err != nil {
-		return st, err
-	}
+	return ts.String(), ss.String()
+}
 
+// facetLists orders each filter's values with their counts: years newest
+// first, the others by count, then name.
+func facetLists(facets map[string]map[string]int) map[string][][2]any {
 	lists := map[string][][2]any{}
 	for name, counts := range facets {
-		list := make([][2]any, 0, len(counts))
 		keys := make([]string, 0, len(counts))
 		for k := range counts {
 			keys = append(keys, k)
@@ -299,27 +331,13 @@ func build(docs []Doc, write func(name string, data []byte) error, workers int) 
 				return cmp.Or(cmp.Compare(counts[b], counts[a]), strings.Compare(a, b))
 			})
 		}
+		list := make([][2]any, 0, len(keys))
 		for _, k := range keys {
 			list = append(list, [2]any{k, counts[k]})
 		}
 		lists[name] = list
 	}
-	if data, err = marshal(lists); err != nil {
-		return st, err
-	}
-	if m.Facets, err = out("f-", data); err != nil {
-		return st, err
-	}
-	data, err = marshal(m)
-	if err != nil {
-		return st, err
-	}
-	st.Files++
-	st.Bytes += int64(len(data))
-	if err := write("search/manifest.json", data); err != nil {
-		return st, err
-	}
-	return st, nil
+	return lists
 }
 
 // contentHash names a file by its content.

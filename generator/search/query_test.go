@@ -3,6 +3,7 @@ package search
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -411,5 +412,33 @@ func TestExcerpt(t *testing.T) {
 		if got := excerpt(tt.body); got != tt.want {
 			t.Errorf("%s: excerpt = %q, want %q", tt.name, got, tt.want)
 		}
+	}
+}
+
+func TestBuildWriteError(t *testing.T) {
+	disk := errors.New("disk full")
+	_, err := Build(fixtures, func(name string, data []byte) error {
+		if strings.HasPrefix(name, "search/m-") {
+			return disk
+		}
+		return nil
+	})
+	if !errors.Is(err, disk) || !strings.Contains(err.Error(), "search/m-") {
+		t.Errorf("Build = %v, want the write error with the file's name", err)
+	}
+}
+
+func TestBuildEmpty(t *testing.T) {
+	var m memFS
+	st, err := Build(nil, m.write)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var man manifest
+	if err := json.Unmarshal(m.files["search/manifest.json"], &man); err != nil {
+		t.Fatal(err)
+	}
+	if st.Docs != 0 || man.Docs != 0 || len(man.Postings) != 1 || len(man.Meta) != 0 {
+		t.Errorf("empty index: stats %+v, manifest %+v", st, man)
 	}
 }
