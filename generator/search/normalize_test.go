@@ -11,6 +11,7 @@ import (
 	"unicode"
 
 	"github.com/longbridgeapp/opencc"
+	"golang.org/x/text/unicode/norm"
 )
 
 var normalizeTests = []struct {
@@ -183,4 +184,38 @@ console.log(JSON.stringify(input.ins.map(norm)));
 				g[max(j-2, 0):min(j+3, len(g))], w[max(j-2, 0):min(j+3, len(w))])
 		}
 	}
+}
+
+// refNormalize is Normalize by its definition: NFKC of the whole string,
+// then the per-rune steps. Normalize's segment-wise fast path must agree.
+func refNormalize(s string) string {
+	f := folding()
+	var b strings.Builder
+	for _, r := range norm.NFKC.String(s) {
+		if m := foldRune(r, f.t2s); m != 0 {
+			b.WriteRune(m)
+		}
+	}
+	return b.String()
+}
+
+func FuzzNormalize(f *testing.F) {
+	for _, tt := range normalizeTests {
+		f.Add(tt.in)
+	}
+	for _, s := range sentences(f)[:50] {
+		f.Add(s)
+	}
+	f.Add("ㅎㅏ\u1100\u1161\u11A8ｶﾞﾟ\u0301e\u0301\u0308\u0323")
+	f.Fuzz(func(t *testing.T, s string) {
+		got, want := Normalize(s), refNormalize(s)
+		if got != want {
+			t.Fatalf("Normalize(%q) = %q, by definition %q", s, got, want)
+		}
+		for _, r := range got {
+			if !unicode.IsLetter(r) && !unicode.IsNumber(r) {
+				t.Fatalf("Normalize(%q) keeps %q", s, r)
+			}
+		}
+	})
 }
