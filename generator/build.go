@@ -197,13 +197,17 @@ func (s *Site) scanBodies(ctx context.Context, workers int, fsys fs.FS, mds mark
 
 // readBody reads a document's Markdown body from the content folder.
 func readBody(fsys fs.FS, d *Doc) ([]byte, error) {
-	data, err := fs.ReadFile(fsys, d.path)
+	data, err := readLimited(fsys, d.path)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", d.File, err)
 	}
-	_, body, _, err := content.Split(data)
+	_, body, bodyLine, err := content.Split(data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: changed during the build: %w", d.File, err)
+	}
+	// The file may have changed since it was loaded: guard it again.
+	if ps := bodyLimits(d.File, body, bodyLine); ps.HasErrors() {
+		return nil, ps.Errors()
 	}
 	return []byte(body), nil
 }
