@@ -188,10 +188,15 @@ console.log(JSON.stringify(input.ins.map(norm)));
 
 // refNormalize is Normalize by its definition: NFKC of the whole string,
 // then the per-rune steps. Normalize's segment-wise fast path must agree.
+//
+// Invalid UTF-8 is dropped first: norm.NFKC leaves the character after a
+// stray lead byte undecomposed ("\xf0ٵ" stays ٵ while "ٵ" becomes اٴ), and
+// Normalize, like the browser, sees only valid text (content is checked
+// for valid UTF-8 when it is loaded).
 func refNormalize(s string) string {
 	f := folding()
 	var b strings.Builder
-	for _, r := range norm.NFKC.String(s) {
+	for _, r := range norm.NFKC.String(strings.ToValidUTF8(s, "")) {
 		if m := foldRune(r, f.t2s); m != 0 {
 			b.WriteRune(m)
 		}
