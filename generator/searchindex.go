@@ -1,6 +1,9 @@
 package generator
 
 import (
+	"strconv"
+	"strings"
+
 	"gazette/generator/search"
 )
 
@@ -28,6 +31,46 @@ func (s *Site) writeSearchIndex(w *writer) (search.Stats, error) {
 		}
 		docs[i] = sd
 	}
+	docs = append(docs, s.officeSearchDocs()...)
 	// The index is compact JSON already: write it as it is.
 	return search.Build(docs, func(name string, data []byte) error { return w.write(name, "", data) })
+}
+
+// OfficeKind is the 文种 under which responsibility pages are indexed, so
+// the search page's 文种 filter narrows results to tasks.
+const OfficeKind = "责任分工"
+
+// officeSearchDocs indexes each office's responsibility page: its name as
+// the title (so a query for an office finds its page first) and the text,
+// plan and deadline of every task it leads or supports as the body.
+func (s *Site) officeSearchDocs() []search.Doc {
+	if s.Plans == nil {
+		return nil
+	}
+	var out []search.Doc
+	for _, o := range s.Plans.Offices {
+		var b strings.Builder
+		for _, group := range [][]OfficePlan{o.Leads, o.Supports} {
+			for _, op := range group {
+				b.WriteString(op.Plan.Doc.Meta.Title)
+				b.WriteByte('\n')
+				for _, t := range op.Tasks {
+					b.WriteString(t.Text)
+					if t.Deadline != "" {
+						b.WriteString("（" + t.Deadline + "）")
+					}
+					b.WriteByte('\n')
+				}
+			}
+		}
+		out = append(out, search.Doc{
+			ID:      "offices/" + o.URL,
+			URL:     o.URL,
+			Title:   o.Name + "：牵头" + strconv.Itoa(o.NLead) + "项、配合" + strconv.Itoa(o.NSupp) + "项任务",
+			Issuers: []string{o.Name},
+			Kind:    OfficeKind,
+			Body:    b.String(),
+		})
+	}
+	return out
 }

@@ -106,3 +106,28 @@ func TestShippedCitations(t *testing.T) {
 		t.Error("no citations resolved or none unresolved: extraction is not running")
 	}
 }
+
+// TestOfficeSearchDocs: each office with tasks is indexed under 责任分工,
+// titled by its name, with its tasks as text.
+func TestOfficeSearchDocs(t *testing.T) {
+	cfg, err := LoadConfig("../config.toml", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	site, problems := Load(context.Background(), cfg, os.DirFS("../content"), "content/")
+	if problems.HasErrors() {
+		t.Fatal(problems.Errors())
+	}
+	docs := site.officeSearchDocs()
+	if len(docs) == 0 || len(docs) != len(site.Plans.Offices) {
+		t.Fatalf("%d office documents for %d offices", len(docs), len(site.Plans.Offices))
+	}
+	for _, d := range docs {
+		if d.Kind != OfficeKind || d.Body == "" || !strings.HasPrefix(d.Title, d.Issuers[0]+"：牵头") {
+			t.Errorf("office document %+v", d.Title)
+		}
+		if d.Issuers[0] == "泾源县农业农村局" && !strings.Contains(d.Title, "牵头54项") {
+			t.Errorf("泾源县农业农村局: %s", d.Title)
+		}
+	}
+}
