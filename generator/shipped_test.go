@@ -90,6 +90,19 @@ func TestShippedCitations(t *testing.T) {
 		t.Error("张政发〔2024〕27号 or 张政办发〔2024〕23号 missing")
 	}
 
+	// 002's only citation between documents: 泾政办发〔2023〕21号's task
+	// list cites 《涇源县教育质量提升行动实施方案》, whose printed title says
+	// "quality" (repaired in metadata at import).
+	found := false
+	if list := site.DocByID("jingyuan/2023-02/jzbf-2023-021/plan-01"); list != nil {
+		for _, c := range list.ResolvedCites() {
+			found = found || c.Target.ID == "jingyuan/2023-02/jdbf-2023-031/plan-01"
+		}
+	}
+	if !found {
+		t.Error("泾政办发〔2023〕21号's task list does not link the 教育质量提升行动实施方案")
+	}
+
 	pairs, unresolved := 0, 0
 	for _, d := range site.Docs {
 		for _, c := range d.Cites {

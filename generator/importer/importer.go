@@ -101,6 +101,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"path"
+	"regexp"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -324,6 +325,7 @@ func (im *importer) emitDocument(dir, slug string, p parsed, from, to int) {
 			Kind:    kindOf(title),
 			Parent:  id,
 		}
+		repairPlanTitle(&pd, d.Title)
 		pd.Attachments = attachments(rest, nil)
 		for j := range pd.Attachments {
 			// Within a plan, an attachment is included when its title
@@ -390,3 +392,30 @@ func shortHash(s string) string {
 	sum := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(sum[:3])
 }
+
+// repairPlanTitle mends a plan title with an English word in place of
+// Chinese (002: 泾源县教育quality提升行动实施方案) from the 《…》 title its
+// notice gives it, in metadata only and flagged, as repairTitle does for
+// notices from the table of contents.
+func repairPlanTitle(pd *content.Document, notice string) {
+	for _, w := range latinWordRe.FindAllString(pd.Title, -1) {
+		i := strings.Index(pd.Title, w)
+		pre, post := pd.Title[:i], pd.Title[i+len(w):]
+		for _, m := range bookTitleRe.FindAllStringSubmatch(notice, -1) {
+			t := m[1]
+			if !strings.HasPrefix(t, pre) || !strings.HasSuffix(t, post) || len(t) < len(pre)+len(post) {
+				continue
+			}
+			repl := t[len(pre) : len(t)-len(post)]
+			if repl == "" || latinWordRe.MatchString(repl) || runeLen(repl) > 4 {
+				continue
+			}
+			pd.Title = t
+			pd.Kind = kindOf(t)
+			pd.Flags = append(pd.Flags, fmt.Sprintf("标题：原文印作“%s”，印发通知作“%s”；已在元数据中按通知修正，正文保留原文。", w, repl))
+			break
+		}
+	}
+}
+
+var bookTitleRe = regexp.MustCompile(`《([^《》]+)》`)
