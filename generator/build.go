@@ -85,27 +85,27 @@ func Build(ctx context.Context, opt Options) (st Stats, warnings diag.List, err 
 		workers = runtime.GOMAXPROCS(0)
 	}
 
-	// Pass 1: parse every body for its citations, outline and text, and
-	// index the text for search. Nothing of a body is kept but what its
-	// own page and other pages need, so memory does not grow with the
-	// size of the archive's text.
+	// Pass 1: parse every body for its citations and outline, and feed its
+	// text to the search index as it is made. No body or text is kept, so
+	// memory does not grow with the size of the archive's text.
 	mds := newMarkdownPool(workers)
 	ix := site.xrefIndex()
 	for _, d := range site.Docs {
-		d.Body = "" // read again as each is scanned: only the text stays
-	}
-	if err := site.scanBodies(ctx, workers, opt.Content, mds, ix); err != nil {
-		return st, warnings, err
+		d.Body = "" // read again as each is scanned
 	}
 	w := &writer{out: opt.Out, m: newMinifier(opt.Config.Minify)}
 	_, hasSearch := tpl["search"]
+	var idx *searchIndex
 	if hasSearch {
-		if _, err := site.writeSearchIndex(w); err != nil {
+		idx = site.newSearchIndex(workers)
+	}
+	if err := site.scanBodies(ctx, workers, opt.Content, mds, ix, idx); err != nil {
+		return st, warnings, err
+	}
+	if idx != nil {
+		if _, err := idx.stream.Finish(func(name string, data []byte) error { return w.write(name, "", data) }); err != nil {
 			return st, warnings, fmt.Errorf("search index: %w", err)
 		}
-	}
-	for _, d := range site.Docs {
-		d.Text = ""
 	}
 
 	// Pass 2: every page, each document's body rendered again as its page
@@ -172,22 +172,65 @@ func newMarkdownPool(workers int) markdownPool {
 }
 
 // scanBodies parses every document's Markdown in parallel for its
-// citations (resolved against the whole archive), outline and plain text.
-func (s *Site) scanBodies(ctx context.Context, workers int, fsys fs.FS, mds markdownPool, ix *xref.Index) error {
+// citations (resolved against the whole archive) and outline. With a
+// search index, each worker takes the documents of its part of the index
+// in order and adds their plain text as it goes.
+func (s *Site) scanBodies(ctx context.Context, workers int, fsys fs.FS, mds markdownPool, ix *xref.Index, idx *searchIndex) error {
 	found := make([][]xref.Citation, len(s.Docs))
-	err := parallel(ctx, workers, len(s.Docs), func(i int) error {
+	scan := func(i int) (string, error) {
 		d := s.Docs[i]
 		body, err := readBody(fsys, d)
 		if err != nil {
-			return err
+			return "", err
 		}
 		md := <-mds
 		defer func() { mds <- md }()
 		pc := xref.NewContext(ix, d.ID)
-		d.Outline, d.Text = md.scan(body, pc)
+		var text string
+		d.Outline, text = md.scan(body, pc)
 		found[i] = xref.Citations(pc)
-		return nil
-	})
+		return text, nil
+	}
+	var err error
+	if idx == nil {
+		err = parallel(ctx, workers, len(s.Docs), func(i int) error { _, err := scan(i); return err })
+	} else {
+		var (
+			wg   sync.WaitGroup
+			mu   sync.Mutex
+			errs []error
+		)
+		for w := range idx.stream.Workers() {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for _, i := range idx.stream.Range(w) {
+					if ctx.Err() != nil {
+						return
+					}
+					if i >= len(s.Docs) { // an office's page: its text is known
+						body := idx.docs[i].Body
+						idx.stream.Add(w, i, body, len(body))
+						continue
+					}
+					text, err := scan(i)
+					if err != nil {
+						mu.Lock()
+						errs = append(errs, err)
+						mu.Unlock()
+						continue
+					}
+					idx.stream.Add(w, i, text, s.Docs[i].bodyLen)
+				}
+			}()
+		}
+		wg.Wait()
+		if ctx.Err() != nil {
+			return fmt.Errorf("build interrupted: %w", ctx.Err())
+		}
+		sort.Slice(errs, func(i, j int) bool { return errs[i].Error() < errs[j].Error() })
+		err = errors.Join(errs...)
+	}
 	if err != nil {
 		return err
 	}

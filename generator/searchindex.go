@@ -7,10 +7,19 @@ import (
 	"gazette/generator/search"
 )
 
-// writeSearchIndex builds the client-side search index from the rendered
-// documents into search/ (see package search for the format).
-func (s *Site) writeSearchIndex(w *writer) (search.Stats, error) {
+// searchIndex is the client-side search index being built: its documents'
+// metadata, and the stream their text is fed into while bodies are scanned
+// (see package search for the format).
+type searchIndex struct {
+	docs   []search.Doc // the site's documents, then the offices' pages
+	stream *search.Stream
+}
+
+// newSearchIndex prepares the index of every document and office page.
+// Bodies are weighed (BM25) by their Markdown length, known from loading.
+func (s *Site) newSearchIndex(workers int) *searchIndex {
 	docs := make([]search.Doc, len(s.Docs))
+	var total int
 	for i, d := range s.Docs {
 		sd := search.Doc{
 			ID:        d.ID,
@@ -21,7 +30,6 @@ func (s *Site) writeSearchIndex(w *writer) (search.Stats, error) {
 			Kind:      d.Kind,
 			Year:      d.Year(),
 			Date:      d.Date.String(),
-			Body:      d.Text,
 		}
 		for _, is := range d.Issuers {
 			sd.Issuers = append(sd.Issuers, is.Name)
@@ -30,10 +38,17 @@ func (s *Site) writeSearchIndex(w *writer) (search.Stats, error) {
 			sd.Gazette = d.Issue.Gazette.Meta.Name
 		}
 		docs[i] = sd
+		total += d.bodyLen
 	}
-	docs = append(docs, s.officeSearchDocs()...)
-	// The index is compact JSON already: write it as it is.
-	return search.Build(docs, func(name string, data []byte) error { return w.write(name, "", data) })
+	for _, od := range s.officeSearchDocs() {
+		docs = append(docs, od)
+		total += len(od.Body)
+	}
+	avgdl := 1.0
+	if len(docs) > 0 && total > 0 {
+		avgdl = float64(total) / float64(len(docs))
+	}
+	return &searchIndex{docs: docs, stream: search.NewStream(docs, avgdl, workers)}
 }
 
 // OfficeKind is the 文种 under which responsibility pages are indexed, so

@@ -154,12 +154,12 @@ type Doc struct {
 	Body       string // Markdown; Build empties it after Load and reads files again
 	BodyLine   int
 	path       string // below the content root, to read the body again
+	bodyLen    int    // bytes of Markdown body, weighing it for search
 	parentLine int
 
 	// Filled by rendering.
 	HTML       template.HTML
 	Outline    []Heading
-	Text       string // plain text, for search and snippets
 	Cites      []Cite // what the body cites, in order
 	CitedBy    []Cite // who cites this document (被引用)
 	RepealedBy []*Doc // documents that repeal it (废止)

@@ -74,42 +74,89 @@ func Build(docs []Doc, write func(name string, data []byte) error) (Stats, error
 // build is Build on at most the given number of goroutines; the output does
 // not depend on it.
 func build(docs []Doc, write func(name string, data []byte) error, workers int) (Stats, error) {
-	var st Stats
-	order := make([]*Doc, len(docs))
-	for i := range docs {
-		order[i] = &docs[i]
-	}
-	slices.SortFunc(order, func(a, b *Doc) int {
-		return cmp.Or(cmp.Compare(a.Date, b.Date), cmp.Compare(a.ID, b.ID))
-	})
-	st.Docs = len(order)
-
 	var total int64
-	for _, d := range order {
-		total += int64(len(d.Body))
+	for i := range docs {
+		total += int64(len(docs[i].Body))
 	}
 	avgdl := 1.0
-	if len(order) > 0 && total > 0 {
-		avgdl = float64(total) / float64(len(order))
+	if len(docs) > 0 && total > 0 {
+		avgdl = float64(total) / float64(len(docs))
 	}
-
-	// Text terms, in parallel over contiguous ranges of documents.
-	workers = max(1, min(workers, len(order)/64))
-	parts := make([]*indexer, workers)
+	s := NewStream(docs, avgdl, workers)
 	var wg sync.WaitGroup
-	for w := range workers {
-		lo, hi := w*len(order)/workers, (w+1)*len(order)/workers
-		parts[w] = newIndexer(avgdl)
+	for w := range s.Workers() {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			ix := parts[w]
-			for i := lo; i < hi; i++ {
-				ix.add(int32(i), order[i])
+			for _, i := range s.Range(w) {
+				s.Add(w, i, docs[i].Body, len(docs[i].Body))
 			}
 		}()
 	}
 	wg.Wait()
+	return s.Finish(write)
+}
+
+// Stream builds an index whose bodies arrive one at a time, so a caller
+// that makes the text of each document (the site build) need not hold all
+// of it: NewStream with the documents' metadata (Body may be empty), then
+// each worker w Adds the documents of Range(w) in that order, then Finish.
+// The output equals Build's when the same bodies and lengths are given.
+type Stream struct {
+	order    []*Doc
+	at       []int // position in order of each input document
+	byPos    []int // input index of the document at each position
+	parts    []*indexer
+	bounds   []int // worker w indexes positions bounds[w] to bounds[w+1]
+	excerpts []string
+}
+
+// NewStream prepares an index of docs. avgdl is the mean of the lengths
+// that Add will be given; workers bounds the parallelism.
+func NewStream(docs []Doc, avgdl float64, workers int) *Stream {
+	s := &Stream{order: make([]*Doc, len(docs)), at: make([]int, len(docs)), byPos: make([]int, len(docs)), excerpts: make([]string, len(docs))}
+	for i := range docs {
+		s.byPos[i] = i
+	}
+	slices.SortFunc(s.byPos, func(a, b int) int {
+		return cmp.Or(cmp.Compare(docs[a].Date, docs[b].Date), cmp.Compare(docs[a].ID, docs[b].ID))
+	})
+	for pos, i := range s.byPos {
+		s.order[pos] = &docs[i]
+		s.at[i] = pos
+	}
+	if avgdl <= 0 {
+		avgdl = 1
+	}
+	workers = max(1, min(workers, len(docs)/64))
+	s.parts = make([]*indexer, workers)
+	s.bounds = make([]int, workers+1)
+	for w := range workers {
+		s.parts[w] = newIndexer(avgdl)
+		s.bounds[w+1] = (w + 1) * len(docs) / workers
+	}
+	return s
+}
+
+// Workers is how many workers Add expects.
+func (s *Stream) Workers() int { return len(s.parts) }
+
+// Range lists the input indices worker w must Add, in order.
+func (s *Stream) Range(w int) []int { return s.byPos[s.bounds[w]:s.bounds[w+1]] }
+
+// Add indexes the body of input document i, of length dl for BM25, on
+// worker w. Each worker must add its Range in order; workers run at once.
+func (s *Stream) Add(w, i int, body string, dl int) {
+	pos := s.at[i]
+	s.parts[w].add(int32(pos), s.order[pos], body, float64(dl))
+	s.excerpts[pos] = excerpt(body)
+}
+
+// Finish writes the index files through write.
+func (s *Stream) Finish(write func(name string, data []byte) error) (Stats, error) {
+	var st Stats
+	order, parts := s.order, s.parts
+	st.Docs = len(order)
 
 	// Special terms, and the runes the t2s table must cover.
 	special := map[string][]int32{}
@@ -212,7 +259,7 @@ func build(docs []Doc, write func(name string, data []byte) error, workers int) 
 		var next atomic.Int32
 		next.Store(int32(b0))
 		var wg sync.WaitGroup
-		for range min(workers, b1-b0) {
+		for range min(runtime.GOMAXPROCS(0), b1-b0) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
@@ -246,7 +293,7 @@ func build(docs []Doc, write func(name string, data []byte) error, workers int) 
 			if issuers == nil {
 				issuers = []string{}
 			}
-			rows = append(rows, []any{d.URL, d.Title, d.DocNumber, issuers, d.Kind, d.Gazette, d.Date, excerpt(d.Body)})
+			rows = append(rows, []any{d.URL, d.Title, d.DocNumber, issuers, d.Kind, d.Gazette, d.Date, s.excerpts[lo+len(rows)]})
 		}
 		data, err := marshal(map[string]any{"d": rows})
 		if err != nil {

@@ -136,7 +136,7 @@ func (ix *indexer) addText(doc int32, s string, head bool) {
 	}
 }
 
-func (ix *indexer) add(doc int32, d *Doc) {
+func (ix *indexer) add(doc int32, d *Doc, body string, dl float64) {
 	ix.touched = ix.touched[:0]
 	ix.addText(doc, d.Title, true)
 	ix.addText(doc, d.DocNumber, true)
@@ -146,8 +146,7 @@ func (ix *indexer) add(doc int32, d *Doc) {
 	for _, is := range d.Issuers {
 		ix.addText(doc, is, true)
 	}
-	ix.addText(doc, d.Body, false)
-	dl := float64(len(d.Body))
+	ix.addText(doc, body, false)
 	for tf := range ix.levels {
 		ix.levels[tf] = bm25Level(tf, dl, ix.avgdl)
 	}
