@@ -336,10 +336,6 @@ func (w *writer) write(name, mediatype string, b []byte) error {
 	return nil
 }
 
-// Write stores a generated file (search index, feed) with minification by
-// media type ("" for none).
-func (w *writer) Write(name, mediatype string, b []byte) error { return w.write(name, mediatype, b) }
-
 // copyAssets copies the theme's assets/ to /assets/, minifying CSS and JS.
 func (w *writer) copyAssets(theme fs.FS) error {
 	return fs.WalkDir(theme, "assets", func(p string, d fs.DirEntry, err error) error {

@@ -42,7 +42,7 @@ func (s *Site) writeHostFiles(w *writer, jobs []pageJob) error {
 		return err
 	}
 	for _, f := range files {
-		if err := w.Write(f.name, f.mediatype, f.data); err != nil {
+		if err := w.write(f.name, f.mediatype, f.data); err != nil {
 			return err
 		}
 	}

@@ -257,10 +257,7 @@ func link(cfg Config, files []*loaded, prefix string) (*Site, diag.List) {
 		}
 		g := kinds[d.Kind]
 		if g == nil {
-			slug := kindSlugs[d.Kind]
-			if slug == "" {
-				slug = hashSlug(d.Kind)
-			}
+			slug := kindSlug(d.Kind)
 			g = &Group{Name: d.Kind, Slug: slug, URL: "kinds/" + slug + "/"}
 			kinds[d.Kind] = g
 			s.Kinds = append(s.Kinds, g)

@@ -280,9 +280,14 @@ func (d *Doc) Number() string {
 
 // KindURL is the site path of the document's 文种 listing.
 func (d *Doc) KindURL() string {
-	slug := kindSlugs[d.Kind]
-	if slug == "" {
-		slug = hashSlug(d.Kind)
+	return "kinds/" + kindSlug(d.Kind) + "/"
+}
+
+// kindSlug is the URL segment of a 文种: an ASCII word for common ones,
+// else a hash of the name.
+func kindSlug(kind string) string {
+	if slug := kindSlugs[kind]; slug != "" {
+		return slug
 	}
-	return "kinds/" + slug + "/"
+	return hashSlug(kind)
 }
