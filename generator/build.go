@@ -74,7 +74,7 @@ func Build(ctx context.Context, opt Options) (st Stats, warnings diag.List, err 
 	if err != nil {
 		return st, nil, err
 	}
-	site, problems := Load(ctx, opt.Config, opt.Content, opt.ContentName)
+	site, problems := loadSite(ctx, opt.Config, opt.Content, opt.ContentName, loadOptions{})
 	problems.Sort()
 	if problems.HasErrors() {
 		return st, problems.Warnings(), problems.Errors()
@@ -90,9 +90,6 @@ func Build(ctx context.Context, opt Options) (st Stats, warnings diag.List, err 
 	// memory does not grow with the size of the archive's text.
 	mds := newMarkdownPool(workers)
 	ix := site.xrefIndex()
-	for _, d := range site.Docs {
-		d.Body = "" // read again as each is scanned
-	}
 	w := &writer{out: opt.Out, m: newMinifier(opt.Config.Minify)}
 	_, hasSearch := tpl["search"]
 	var idx *searchIndex
@@ -150,11 +147,16 @@ func Build(ctx context.Context, opt Options) (st Stats, warnings diag.List, err 
 // Load reads and links the content without rendering: what build and
 // check share.
 func Load(ctx context.Context, cfg Config, contentFS fs.FS, name string) (*Site, diag.List) {
-	files, problems := load(ctx, contentFS, name)
+	return loadSite(ctx, cfg, contentFS, name, loadOptions{keepBodies: true})
+}
+
+func loadSite(ctx context.Context, cfg Config, contentFS fs.FS, name string, opt loadOptions) (*Site, diag.List) {
+	files, problems := load(ctx, contentFS, name, opt)
 	if files == nil {
 		return nil, problems
 	}
 	site, ps := link(cfg, files, name)
+	site.loaded = files
 	problems.Add(ps...)
 	problems.Add(site.linkPlans(contentFS, name)...)
 	return site, problems
@@ -256,11 +258,14 @@ func readBody(fsys fs.FS, d *Doc) ([]byte, error) {
 }
 
 // renderBody renders a document's body to HTML, reading it again from the
-// content folder: the build keeps no bodies.
+// content folder when it was not kept.
 func (s *Site) renderBody(fsys fs.FS, d *Doc, mds markdownPool, ix *xref.Index) (template.HTML, error) {
-	body, err := readBody(fsys, d)
-	if err != nil {
-		return "", err
+	body := []byte(d.Body) // kept in memory by a Session
+	if d.Body == "" {
+		var err error
+		if body, err = readBody(fsys, d); err != nil {
+			return "", err
+		}
 	}
 	md := <-mds
 	defer func() { mds <- md }()

@@ -10,9 +10,14 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
+
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
 
 	"gazette/generator/content"
 	"gazette/generator/diag"
+	"gazette/generator/plans"
 )
 
 // MaxFileSize is the largest content file read; a larger one is an error
@@ -32,14 +37,46 @@ type loaded struct {
 	problems diag.List
 
 	parentLine int // line of the parent key, for messages
+	bodyLen    int // bytes of body, kept when body is dropped
+
+	// What depends on this file alone, worked out once per version of
+	// the file: a Session reuses it while the file is unchanged.
+	size  int64
+	mtime time.Time
+	plan  planFound
+	scan  *scanned // Session only
+}
+
+// planFound is what package plans extracted from one document.
+type planFound struct {
+	tasks  []plans.Task
+	stages []plans.Stage
+}
+
+// loadOptions tune load.
+type loadOptions struct {
+	// keepBodies keeps every body in memory (check and serve need them);
+	// a build drops each once its plan is extracted and reads it again
+	// when it renders, so memory does not grow with the archive's text.
+	keepBodies bool
+	// prev are the files of an earlier load by path: one whose size and
+	// modification time are unchanged is reused, not read again.
+	prev map[string]*loaded
+	// changed, when not nil, are the only files of prev that may have
+	// changed (a watcher saw them): the others are reused unchecked.
+	changed map[string]bool
 }
 
 // load reads every .md file below root in fsys and decodes it. prefix is
 // how file names appear in messages (e.g. "content/"). Files come back
 // sorted by path.
-func load(ctx context.Context, fsys fs.FS, prefix string) ([]*loaded, diag.List) {
+func load(ctx context.Context, fsys fs.FS, prefix string, opt loadOptions) ([]*loaded, diag.List) {
 	var problems diag.List
 	var paths []string
+	var reused map[string]*loaded
+	if opt.prev != nil {
+		reused = map[string]*loaded{}
+	}
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			problems.Errorf(prefix+p, 0, "cannot read: %v", err)
@@ -68,6 +105,15 @@ func load(ctx context.Context, fsys fs.FS, prefix string) ([]*loaded, diag.List)
 			problems.Errorf(prefix+p, 0, "is a symbolic link: content files must be regular files inside the content folder")
 			return nil
 		}
+		if reused != nil {
+			if f := opt.prev[p]; f != nil && !f.mtime.IsZero() {
+				if opt.changed != nil && !opt.changed[p] {
+					reused[p] = f
+				} else if st, err := d.Info(); err == nil && st.Size() == f.size && st.ModTime().Equal(f.mtime) {
+					reused[p] = f
+				}
+			}
+		}
 		paths = append(paths, p)
 		return nil
 	})
@@ -83,8 +129,13 @@ func load(ctx context.Context, fsys fs.FS, prefix string) ([]*loaded, diag.List)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var pp parser.Parser // made on first use
 			for i := range next {
-				files[i] = loadFile(fsys, paths[i], prefix)
+				if f := reused[paths[i]]; f != nil {
+					files[i] = f
+					continue
+				}
+				files[i] = loadFile(fsys, paths[i], prefix, &pp, opt)
 			}
 		}()
 	}
@@ -106,12 +157,18 @@ func load(ctx context.Context, fsys fs.FS, prefix string) ([]*loaded, diag.List)
 	return files, problems
 }
 
-func loadFile(fsys fs.FS, p, prefix string) *loaded {
+func loadFile(fsys fs.FS, p, prefix string, pp *parser.Parser, opt loadOptions) *loaded {
 	f := &loaded{path: p, kind: content.KindOf(path.Base(p))}
 	name := prefix + p
-	if st, err := fs.Stat(fsys, p); err == nil && st.Size() > MaxFileSize {
+	st, err := fs.Stat(fsys, p)
+	if err == nil && st.Size() > MaxFileSize {
 		f.problems.Errorf(name, 0, "file is %d MB, larger than the %d MB limit: split the document", st.Size()>>20, MaxFileSize>>20)
 		return f
+	}
+	if err == nil && opt.prev != nil {
+		// Stat before reading: a save during the read changes the
+		// time, so the next load reads the file again.
+		f.size, f.mtime = st.Size(), st.ModTime()
 	}
 	data, err := readLimited(fsys, p)
 	if err != nil {
@@ -145,7 +202,38 @@ func loadFile(fsys fs.FS, p, prefix string) *loaded {
 	if f.doc.Parent != "" {
 		f.parentLine = content.KeyLine(data, "parent")
 	}
+	f.bodyLen = len(f.body)
+	if f.kind == content.KindDocument && !f.problems.HasErrors() {
+		f.plan = extractPlan(pp, &f.doc, f.body)
+	}
+	if !opt.keepBodies {
+		f.body = ""
+	}
 	return f
+}
+
+// extractPlan finds the tasks and stages of one document: those its front
+// matter lists, placed under its headings, or else those package plans
+// reads from its body. *pp is the caller's parser, made on first use.
+func extractPlan(pp *parser.Parser, d *content.Document, body string) planFound {
+	if len(d.Tasks) == 0 && !mayHaveTasks(body) {
+		return planFound{}
+	}
+	if *pp == nil {
+		*pp = plans.NewParser()
+	}
+	src := []byte(body)
+	root := (*pp).Parse(text.NewReader(src))
+	var pf planFound
+	if len(d.Tasks) > 0 {
+		pf.tasks = plans.FromContent(d.Tasks, plans.Headings(src, root))
+	} else {
+		pf.tasks = plans.Extract(d.Title, src, root)
+	}
+	if len(pf.tasks) > 0 {
+		pf.stages = plans.Stages(src, root)
+	}
+	return pf
 }
 
 // readLimited reads at most MaxFileSize+1 bytes of p, so a file that
@@ -156,7 +244,30 @@ func readLimited(fsys fs.FS, p string) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	return io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	// Read into a buffer of the file's size (plus one byte to see the
+	// end), as os.ReadFile does, rather than growing one by doubling.
+	size := 512
+	if st, err := f.Stat(); err == nil && st.Size() > 0 && st.Size() <= MaxFileSize {
+		size = int(st.Size()) + 1
+	}
+	buf := make([]byte, 0, size)
+	for {
+		end := min(cap(buf), MaxFileSize+1)
+		n, err := f.Read(buf[len(buf):end])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+		if len(buf) > MaxFileSize {
+			return buf, nil // the caller reports the size
+		}
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+	}
 }
 
 func isUTF16(b []byte) bool {

@@ -12,16 +12,12 @@ package generator
 // and the task table of each plan's document page (Site.Plans.TasksOf).
 
 import (
-	"context"
 	"errors"
+	"fmt"
 	"io/fs"
-	"runtime"
 	"sort"
 	"strconv"
 	"strings"
-
-	"github.com/yuin/goldmark/parser"
-	"github.com/yuin/goldmark/text"
 
 	"gazette/generator/diag"
 	"gazette/generator/plans"
@@ -150,7 +146,7 @@ func (s *Site) linkPlans(contentFS fs.FS, prefix string) diag.List {
 		}
 	}
 
-	// Parse and extract in parallel, one goldmark parser per worker; the
+	// Tasks were extracted from each document as it was loaded; the
 	// linking below is sequential, so its result does not depend on order.
 	for _, d := range s.Docs {
 		for i, t := range d.Meta.Tasks {
@@ -159,41 +155,31 @@ func (s *Site) linkPlans(contentFS fs.FS, prefix string) diag.List {
 			}
 		}
 	}
-	found := make([][]plans.Task, len(s.Docs))
-	stages := make([][]plans.Stage, len(s.Docs))
-	workers := runtime.GOMAXPROCS(0)
-	parsers := make(chan parser.Parser, workers)
-	for i := 0; i < workers; i++ {
-		parsers <- nil // made on first use
+	// Plans name the same offices again and again: resolve each name
+	// once per jurisdiction.
+	type resolved struct {
+		plans.Office
+		unknown string // the warning for a name the table lacks
 	}
-	_ = parallel(context.Background(), workers, len(s.Docs), func(i int) error {
-		d := s.Docs[i]
-		if len(d.Meta.Tasks) == 0 && !mayHaveTasks(d.Body) {
-			return nil
+	seen := map[[2]string]resolved{}
+	resolve := func(jur, name string) resolved {
+		k := [2]string{jur, name}
+		r, ok := seen[k]
+		if !ok {
+			r.Office = offices.Resolve(jur, name)
+			if !r.Known && !r.Group {
+				r.unknown = fmt.Sprintf("office %q is not in %s%s: add it under [%q], as an alias of an office or as an office of its own", name, prefix, plans.OfficesFile, jur)
+			}
+			seen[k] = r
 		}
-		p := <-parsers
-		defer func() { parsers <- p }()
-		if p == nil {
-			p = plans.NewParser()
-		}
-		src := []byte(d.Body)
-		root := p.Parse(text.NewReader(src))
-		if len(d.Meta.Tasks) > 0 {
-			found[i] = plans.FromContent(d.Meta.Tasks, plans.Headings(src, root))
-		} else {
-			found[i] = plans.Extract(d.Meta.Title, src, root)
-		}
-		if len(found[i]) > 0 {
-			stages[i] = plans.Stages(src, root)
-		}
-		return nil
-	})
-	for i, d := range s.Docs {
-		tasks := found[i]
+		return r
+	}
+	for _, d := range s.Docs {
+		tasks := d.file.plan.tasks
 		if len(tasks) == 0 {
 			continue
 		}
-		p := &PlanInfo{Doc: d, Jurisdiction: plans.Jurisdiction(d.Meta.Issuers), Stages: stages[i]}
+		p := &PlanInfo{Doc: d, Jurisdiction: plans.Jurisdiction(d.Meta.Issuers), Stages: d.file.plan.stages}
 		for _, t := range tasks {
 			row := &TaskRow{Task: t, Plan: p, URL: d.URL}
 			if t.Anchor != "" {
@@ -206,11 +192,11 @@ func (s *Site) linkPlans(contentFS fs.FS, prefix string) diag.List {
 			ref := func(names []string, lead bool) []OfficeRef {
 				var out []OfficeRef
 				for _, n := range names {
-					o := offices.Resolve(p.Jurisdiction, n)
+					o := resolve(p.Jurisdiction, n)
 					r := OfficeRef{Name: o.Name, Printed: n, Group: o.Group}
 					if !o.Group {
 						if !o.Known {
-							pi.unknown.Warnf(d.File, line, "office %q is not in %s%s: add it under [%q], as an alias of an office or as an office of its own", n, prefix, plans.OfficesFile, p.Jurisdiction)
+							pi.unknown.Add(diag.Problem{File: d.File, Line: line, Severity: diag.Warning, Msg: o.unknown})
 						}
 						of := s.office(pi, o.Name, p.Jurisdiction)
 						r.URL = of.URL

@@ -114,8 +114,8 @@ func TestShippedCitations(t *testing.T) {
 			t.Logf("%s %s → %s (%s)", d.ID, c.Relation, c.Target.ID, c.Printed)
 		}
 	}
-	t.Logf("%d resolved citations, %d unresolved (%d distinct 文号 not in the archive)", pairs, unresolved, len(site.Missing))
-	if pairs == 0 || len(site.Missing) == 0 {
+	t.Logf("%d resolved citations, %d unresolved (%d distinct 文号 not in the archive)", pairs, unresolved, len(site.Missing()))
+	if pairs == 0 || len(site.Missing()) == 0 {
 		t.Error("no citations resolved or none unresolved: extraction is not running")
 	}
 }

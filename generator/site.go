@@ -51,6 +51,7 @@ import (
 	"html/template"
 	"sort"
 	"strings"
+	"sync"
 
 	"gazette/generator/content"
 	"gazette/generator/xref"
@@ -59,16 +60,20 @@ import (
 // Site is the whole linked archive.
 type Site struct {
 	Config    Config
-	Gazettes  []*Gazette     // by name
-	Issues    []*Issue       // newest first
-	Docs      []*Doc         // by path
-	Issuers   []*Issuer      // by document count, then name
-	Years     []*Group       // newest first
-	Kinds     []*Group       // by count, then name
-	Missing   []xref.Missing // cited 文号 not in the archive, most cited first
-	Plans     *PlanIndex     // plans, their tasks and the offices they name (plans.go)
+	Gazettes  []*Gazette // by name
+	Issues    []*Issue   // newest first
+	Docs      []*Doc     // by path
+	Issuers   []*Issuer  // by document count, then name
+	Years     []*Group   // newest first
+	Kinds     []*Group   // by count, then name
+	Plans     *PlanIndex // plans, their tasks and the offices they name (plans.go)
 	byID      map[string]*Doc
 	issuerMap map[string]*Issuer
+	loaded    []*loaded // every file read, with its problems
+
+	citations   []xref.Citation // every citation found, for Missing
+	missingOnce sync.Once
+	missing     []xref.Missing
 }
 
 // Gazette is a gazette series and its issues.
@@ -151,10 +156,11 @@ type Doc struct {
 	Issuers       []*Issuer
 	Prev, Next    *Doc // within the issue
 
-	Body       string // Markdown; Build empties it after Load and reads files again
+	Body       string // Markdown; empty in a build, which reads files again
 	BodyLine   int
-	path       string // below the content root, to read the body again
-	bodyLen    int    // bytes of Markdown body, weighing it for search
+	path       string  // below the content root, to read the body again
+	file       *loaded // the decoded file, with what was worked out from it alone
+	bodyLen    int     // bytes of Markdown body, weighing it for search
 	parentLine int
 
 	// Filled by rendering.

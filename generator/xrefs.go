@@ -21,7 +21,10 @@ func (c Cite) Issues() bool { return c.Relation == xref.RelIssues }
 
 // xrefIndex indexes every document for citation resolution. Target URLs
 // carry the base path, since they are written into pages as they are.
-func (s *Site) xrefIndex() *xref.Index {
+func (s *Site) xrefIndex() *xref.Index { return xref.NewIndex(s.xrefTargets()) }
+
+// xrefTargets are what citations resolve against, one per document.
+func (s *Site) xrefTargets() []xref.Target {
 	targets := make([]xref.Target, 0, len(s.Docs))
 	base := s.Config.BasePath()
 	for _, d := range s.Docs {
@@ -34,7 +37,7 @@ func (s *Site) xrefIndex() *xref.Index {
 		}
 		targets = append(targets, t)
 	}
-	return xref.NewIndex(targets)
+	return targets
 }
 
 // linkCitations fills Cites, CitedBy and RepealedBy from the citations
@@ -59,7 +62,15 @@ func (s *Site) linkCitations(found [][]xref.Citation) {
 	for _, d := range s.Docs {
 		sort.SliceStable(d.CitedBy, func(i, j int) bool { return d.CitedBy[i].From.ID < d.CitedBy[j].From.ID })
 	}
-	s.Missing = xref.Unresolved(all)
+	s.citations = all
+}
+
+// Missing lists the 文号 cited in the archive but not in it, most cited
+// first. It is worked out on first use: a preview that never shows it
+// does not pay for it.
+func (s *Site) Missing() []xref.Missing {
+	s.missingOnce.Do(func() { s.missing = xref.Unresolved(s.citations) })
+	return s.missing
 }
 
 // ResolvedCites are the citations of d that link into the archive, one per
@@ -95,8 +106,8 @@ const MissingReportSize = 500
 
 // MissingTop is the head of Missing shown on the report page.
 func (s *Site) MissingTop() []xref.Missing {
-	if len(s.Missing) > MissingReportSize {
-		return s.Missing[:MissingReportSize]
+	if m := s.Missing(); len(m) > MissingReportSize {
+		return m[:MissingReportSize]
 	}
-	return s.Missing
+	return s.Missing()
 }

@@ -1,0 +1,400 @@
+package generator
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"fmt"
+	"io/fs"
+	"path"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/tdewolff/minify/v2"
+
+	"gazette/generator/diag"
+	"gazette/generator/xref"
+)
+
+// A Session builds one archive again and again, as gazette serve does after
+// every save. It keeps what depends on one content file alone between
+// builds, so a rebuild after an edit reads, decodes and scans only the files
+// that changed:
+//
+//   - a decoded file (front matter, body, the plan tasks extracted from it)
+//     is reused while its size and modification time are unchanged;
+//   - a body's scan (outline, citations found, plain text for search) is
+//     reused while the file is unchanged and the citation index is the
+//     same: a change of any document's title, 文号, URL or parent rescans
+//     every body, since any of them may cite it.
+//
+// Linking the site (IDs, URLs, issues, listings, citations between
+// documents, plans and offices) is redone on every build: it depends on all
+// files and is cheap. Pages are not rendered by Prepare: a Prepared site
+// renders each file when it is first asked for, so a save costs the
+// documents that changed plus the page the browser reloads.
+//
+// A Session is not safe for concurrent use; one Prepare at a time. The
+// Prepared sites it returns are safe for concurrent use and stay valid
+// after later Prepares.
+type Session struct {
+	files   map[string]*loaded
+	changed map[string]bool // since the last Prepare, when a watcher says
+	forget  bool            // check every file on the next Prepare
+	ix      *xref.Index     // the last citation index, and its key
+	ixKey   [32]byte
+}
+
+// Changed tells the session which files below the content folder (slash
+// paths such as "zhangye/2024-02/x.md") changed since the last Prepare, as
+// a file watcher saw them. The next Prepare then reads those again and
+// reuses every other file it knows without checking its size and time,
+// which saves a stat per file. Without calls to Changed since the last
+// Prepare, or after Forget, Prepare checks every file. New and deleted
+// files are found by listing the folders either way.
+func (s *Session) Changed(names ...string) {
+	if s.changed == nil {
+		s.changed = map[string]bool{}
+	}
+	for _, n := range names {
+		s.changed[n] = true
+	}
+}
+
+// Forget makes the next Prepare check every file: for when a watcher may
+// have missed events (its queue overflowed).
+func (s *Session) Forget() { s.changed = nil; s.forget = true }
+
+// NewSession returns a session with nothing cached.
+func NewSession() *Session { return &Session{} }
+
+// scanned is the scan of one body against one citation index.
+type scanned struct {
+	ixKey   [32]byte
+	outline []Heading
+	cites   []xref.Citation
+	text    string
+}
+
+// Prepared is a loaded, linked and scanned site whose files are made when
+// they are first asked for.
+type Prepared struct {
+	Stats Stats
+
+	site  *Site
+	tpl   templates
+	theme fs.FS
+	opt   Options
+	ix    *xref.Index
+	mds   markdownPool
+	m     *minify.M
+
+	jobs  []pageJob
+	pages map[string]*lazyFile // output name → page
+	other map[string][]byte    // theme assets
+
+	searchOnce  sync.Once
+	searchFiles map[string][]byte
+	searchErr   error
+
+	hostOnce  sync.Once
+	hostFiles map[string][]byte
+	hostErr   error
+}
+
+type lazyFile struct {
+	job  int
+	once sync.Once
+	data []byte
+	err  error
+}
+
+// Prepare loads, links and scans the site of opt, reusing what earlier
+// Prepares of the session worked out for files that have not changed. Its
+// result and problems are those of Build: a diag.List of content errors
+// (with warnings returned apart), or another error. opt.Out is not used.
+func (s *Session) Prepare(ctx context.Context, opt Options) (p *Prepared, warnings diag.List, err error) {
+	start := time.Now()
+	theme := opt.Theme
+	if theme == nil {
+		theme = ThemeFS(opt.Config)
+	}
+	tpl, err := parseTemplates(theme)
+	if err != nil {
+		return nil, nil, err
+	}
+	if s.files == nil {
+		s.files = map[string]*loaded{}
+	}
+	lo := loadOptions{keepBodies: true, prev: s.files, changed: s.changed}
+	if s.forget {
+		lo.changed = nil
+	}
+	s.changed, s.forget = nil, false
+	loadedFiles, problems := load(ctx, opt.Content, opt.ContentName, lo)
+	if loadedFiles == nil {
+		s.forget = true // what changed was not read
+		problems.Sort()
+		return nil, problems.Warnings(), problems.Errors()
+	}
+	// Remember every file read, good or bad, so the next Prepare reads
+	// only what changes; files that are gone are forgotten.
+	files := make(map[string]*loaded, len(loadedFiles))
+	for _, f := range loadedFiles {
+		files[f.path] = f
+	}
+	s.files = files
+	site, ps := link(opt.Config, loadedFiles, opt.ContentName)
+	site.loaded = loadedFiles
+	problems.Add(ps...)
+	if problems.HasErrors() {
+		problems.Sort()
+		return nil, problems.Warnings(), problems.Errors()
+	}
+	// Plans and citations are linked at once: they read the linked
+	// documents and write to different fields.
+	plansDone := make(chan diag.List, 1)
+	go func() { plansDone <- site.linkPlans(opt.Content, opt.ContentName) }()
+	defer func() {
+		if plansDone != nil {
+			<-plansDone
+		}
+	}()
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	p = &Prepared{site: site, tpl: tpl, theme: theme, opt: opt, mds: newMarkdownPool(workers), m: newMinifier(opt.Config.Minify)}
+	targets := site.xrefTargets()
+	key := targetsKey(targets)
+	if s.ix != nil && s.ixKey == key {
+		p.ix = s.ix // an Index is not changed once made
+	} else {
+		p.ix = xref.NewIndex(targets)
+		s.ix, s.ixKey = p.ix, key
+	}
+
+	found := make([][]xref.Citation, len(site.Docs))
+	err = parallel(ctx, workers, len(site.Docs), func(i int) error {
+		d := site.Docs[i]
+		sc := d.file.scan
+		if sc == nil || sc.ixKey != key {
+			md := <-p.mds
+			defer func() { p.mds <- md }()
+			pc := xref.NewContext(p.ix, d.ID)
+			sc = &scanned{ixKey: key}
+			sc.outline, sc.text = md.scan([]byte(d.Body), pc)
+			sc.cites = xref.Citations(pc)
+			d.file.scan = sc
+		}
+		d.Outline = sc.outline
+		found[i] = sc.cites
+		return nil
+	})
+	if err != nil {
+		return nil, problems, err
+	}
+	site.linkCitations(found)
+	problems.Add((<-plansDone)...)
+	plansDone = nil
+	problems.Sort()
+	if problems.HasErrors() {
+		return nil, problems.Warnings(), problems.Errors()
+	}
+
+	_, hasSearch := tpl["search"]
+	p.jobs = site.pageJobs(hasSearch)
+	stamp := ""
+	if opt.Config.Timestamps {
+		stamp = time.Now().Format("2006-01-02 15:04")
+	}
+	p.pages = make(map[string]*lazyFile, len(p.jobs))
+	for i, j := range p.jobs {
+		j.page.BuildTime = stamp
+		j.page.Inject = safeInject(opt.Inject)
+		p.pages[outputName(j.page.URL)] = &lazyFile{job: i}
+	}
+	p.other = map[string][]byte{}
+	if err := fs.WalkDir(theme, "assets", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.HasPrefix(d.Name(), ".") {
+			return nil
+		}
+		b, err := fs.ReadFile(theme, name)
+		if err != nil {
+			return err
+		}
+		p.other[name], err = p.minify(name, mediaTypes[path.Ext(name)], b)
+		return err
+	}); err != nil {
+		return nil, problems, err
+	}
+	p.Stats = Stats{Documents: len(site.Docs), Issues: len(site.Issues), Gazettes: len(site.Gazettes), Pages: len(p.jobs), Files: len(p.pages) + len(p.other), Duration: time.Since(start)}
+	return p, problems, nil
+}
+
+// targetsKey identifies a citation index by everything it resolves with.
+func targetsKey(targets []xref.Target) [32]byte {
+	h := sha256.New()
+	var n [8]byte
+	for _, t := range targets {
+		for _, s := range [...]string{t.ID, t.URL, t.Title, t.DocNumber, t.Parent} {
+			binary.LittleEndian.PutUint64(n[:], uint64(len(s)))
+			h.Write(n[:])
+			h.Write([]byte(s))
+		}
+	}
+	var k [32]byte
+	h.Sum(k[:0])
+	return k
+}
+
+func (p *Prepared) minify(name, mediatype string, b []byte) ([]byte, error) {
+	if p.m == nil || mediatype == "" {
+		return b, nil
+	}
+	mb, err := p.m.Bytes(mediatype, b)
+	if err != nil {
+		return nil, fmt.Errorf("minifying %s: %w", name, err)
+	}
+	return mb, nil
+}
+
+// File returns the output file name (a slash path such as
+// "issuers/x1a2b3c4d5/index.html" or "assets/style.css"), rendering it
+// on first use. ok is false when the site has no such file; err is a
+// failure to render it (a template error, a body that changed on disk).
+func (p *Prepared) File(name string) (data []byte, ok bool, err error) {
+	if lf := p.pages[name]; lf != nil {
+		lf.once.Do(func() { lf.data, lf.err = p.renderPage(p.jobs[lf.job]) })
+		return lf.data, true, lf.err
+	}
+	if b, ok := p.other[name]; ok {
+		return b, true, nil
+	}
+	if strings.HasPrefix(name, "search/") {
+		p.searchOnce.Do(p.buildSearch)
+		if p.searchErr != nil {
+			return nil, true, p.searchErr
+		}
+		b, ok := p.searchFiles[name]
+		return b, ok, nil
+	}
+	p.hostOnce.Do(p.buildHostFiles)
+	if b, ok := p.hostFiles[name]; ok {
+		return b, true, p.hostErr
+	}
+	return nil, false, nil
+}
+
+// renderPage renders one page, rendering a document's body for its page.
+func (p *Prepared) renderPage(j pageJob) ([]byte, error) {
+	if d := j.page.Doc; d != nil && j.kind == "document" {
+		html, err := p.site.renderBody(p.opt.Content, d, p.mds, p.ix)
+		if err != nil {
+			return nil, err
+		}
+		// Only this page's render reads d.HTML, and a page renders once.
+		d.HTML = html
+		defer func() { d.HTML = "" }()
+	}
+	b, err := p.tpl.execute(j.kind, j.page)
+	if err != nil {
+		return nil, err
+	}
+	return p.minify(outputName(j.page.URL), "text/html", b)
+}
+
+// buildSearch makes the search index from the scanned texts.
+func (p *Prepared) buildSearch() {
+	s := p.site
+	if _, ok := p.tpl["search"]; !ok {
+		return
+	}
+	idx := s.newSearchIndex(runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for w := range idx.stream.Workers() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for _, i := range idx.stream.Range(w) {
+				if i >= len(s.Docs) { // an office's page
+					body := idx.docs[i].Body
+					idx.stream.Add(w, i, body, len(body))
+					continue
+				}
+				idx.stream.Add(w, i, s.Docs[i].file.scan.text, s.Docs[i].bodyLen)
+			}
+		}()
+	}
+	wg.Wait()
+	files := map[string][]byte{}
+	_, err := idx.stream.Finish(func(name string, data []byte) error {
+		files[name] = data // written compact; Build does not minify it either
+		return nil
+	})
+	if err != nil {
+		p.searchErr = fmt.Errorf("search index: %w", err)
+		return
+	}
+	p.searchFiles = files
+}
+
+// buildHostFiles makes the sitemap, feed and robots.txt.
+func (p *Prepared) buildHostFiles() {
+	files, err := p.site.hostFiles(p.jobs)
+	p.hostFiles = map[string][]byte{}
+	if err != nil {
+		p.hostErr = err
+		return
+	}
+	for _, f := range files {
+		b, err := p.minify(f.name, f.mediatype, f.data)
+		if err != nil {
+			p.hostErr = err
+		}
+		p.hostFiles[f.name] = b
+	}
+}
+
+// Names lists the files of the site that are known without building the
+// search index: pages, theme assets and host files.
+func (p *Prepared) Names() []string {
+	p.hostOnce.Do(p.buildHostFiles)
+	names := make([]string, 0, len(p.pages)+len(p.other)+len(p.hostFiles))
+	for n := range p.pages {
+		names = append(names, n)
+	}
+	for n := range p.other {
+		names = append(names, n)
+	}
+	for n := range p.hostFiles {
+		names = append(names, n)
+	}
+	return names
+}
+
+// BuildAll renders every file of the site and writes it to out, as Build
+// would have: for tests, and for a preview that wants to see every error.
+func (p *Prepared) BuildAll(ctx context.Context, out Output) error {
+	names := p.Names()
+	p.searchOnce.Do(p.buildSearch)
+	if p.searchErr != nil {
+		return p.searchErr
+	}
+	for n := range p.searchFiles {
+		names = append(names, n)
+	}
+	workers := p.opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	return parallel(ctx, workers, len(names), func(i int) error {
+		b, _, err := p.File(names[i])
+		if err != nil {
+			return err
+		}
+		return out.WriteFile(names[i], b)
+	})
+}

@@ -1,0 +1,190 @@
+package generator
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"gazette/generator/diag"
+)
+
+// TestSessionMatchesBuild edits a copy of the test site step by step and
+// checks after each step that the session's site, every file rendered,
+// is byte for byte what a full Build of the same content writes, and that
+// the session read and scanned only what the step changed.
+func TestSessionMatchesBuild(t *testing.T) {
+	dir := t.TempDir()
+	copyTree(t, "testdata/site/content", dir)
+	cfg, err := LoadConfig("testdata/site/config.toml", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.BaseURL = "https://example.org/archive/"
+	opt := Options{Config: cfg, Content: os.DirFS(dir), ContentName: "content/", Inject: "<script>reload()</script>"}
+	edit := func(name, old, new string) func(t *testing.T) {
+		return func(t *testing.T) {
+			p := filepath.Join(dir, name)
+			b, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Contains(b, []byte(old)) {
+				t.Fatalf("%s does not hold %q", name, old)
+			}
+			b = bytes.Replace(b, []byte(old), []byte(new), 1)
+			if err := os.WriteFile(p, b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			// A later time than any earlier write, however coarse the
+			// file system's clock.
+			later := time.Now().Add(time.Duration(len(b)) * time.Second)
+			os.Chtimes(p, later, later)
+		}
+	}
+	doc := "demo/2024-02/szf-2024-005.md"
+	tests := []struct {
+		name    string
+		change  func(t *testing.T)
+		read    int  // files decoded again, -1: do not check
+		rescan  bool // every body scanned again (the citation index changed)
+		wantErr string
+	}{
+		{name: "first", change: func(*testing.T) {}, read: -1},
+		{name: "no change", change: func(*testing.T) {}, read: 0},
+		{name: "body edit", change: edit(doc, "\n\n", "\n\n新增一段说明文字。\n\n"), read: 1},
+		{name: "title edit", change: edit(doc, "title = \"", "title = \"修订："), read: 1, rescan: true},
+		{name: "broken", change: edit(doc, "title = ", "title = = "), read: 1, wantErr: "content/demo/2024-02/szf-2024-005.md:"},
+		{name: "fixed", change: edit(doc, "title = = ", "title = "), read: 1, rescan: false},
+		{name: "delete", change: func(t *testing.T) {
+			if err := os.Remove(filepath.Join(dir, "documents/report-2024.md")); err != nil {
+				t.Fatal(err)
+			}
+		}, read: 0, rescan: true},
+		{name: "new folder", change: func(t *testing.T) {
+			os.MkdirAll(filepath.Join(dir, "documents/2025"), 0o755)
+			os.WriteFile(filepath.Join(dir, "documents/2025/new.md"), []byte("+++\ntitle = \"新的工作方案\"\nissuers = [\"某县人民政府\"]\ndate_signed = 2025-01-02\n+++\n\n正文。\n"), 0o644)
+		}, read: 1, rescan: true},
+	}
+	sess := NewSession()
+	prev := map[string]*loaded{}
+	prevScan := map[*loaded]*scanned{}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.change(t)
+			p, _, err := sess.Prepare(context.Background(), opt)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("Prepare: got %v, want an error with %q", err, tc.wantErr)
+				}
+				if _, ok := err.(diag.List); !ok {
+					t.Errorf("error is %T, want diag.List", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			read, rescanned := 0, 0
+			for _, f := range p.site.loaded {
+				if prev[f.path] != f {
+					read++
+				}
+			}
+			for _, d := range p.site.Docs {
+				if old := prev[d.file.path]; old == d.file && prevScan[old] != d.file.scan {
+					rescanned++
+				}
+			}
+			if tc.read >= 0 && read != tc.read {
+				t.Errorf("decoded %d files again, want %d", read, tc.read)
+			}
+			if tc.read >= 0 && (rescanned > 0) != tc.rescan {
+				t.Errorf("scanned %d unchanged bodies again, want rescan=%v", rescanned, tc.rescan)
+			}
+			prev = map[string]*loaded{}
+			for _, f := range p.site.loaded {
+				prev[f.path] = f
+			}
+			prevScan = map[*loaded]*scanned{}
+			for _, f := range p.site.loaded {
+				prevScan[f] = f.scan
+			}
+
+			got := &memOutput{}
+			if err := p.BuildAll(context.Background(), got); err != nil {
+				t.Fatal(err)
+			}
+			want := &memOutput{}
+			o := opt
+			o.Out = want
+			if _, _, err := Build(context.Background(), o); err != nil {
+				t.Fatal(err)
+			}
+			gn, wn := got.names(), want.names()
+			if strings.Join(gn, "\n") != strings.Join(wn, "\n") {
+				t.Fatalf("files differ:\nsession %q\nbuild   %q", gn, wn)
+			}
+			for _, n := range wn {
+				if !bytes.Equal(got.files[n], want.files[n]) {
+					t.Errorf("%s differs from a full build", n)
+				}
+			}
+			if _, ok, _ := p.File("no/such/page/index.html"); ok {
+				t.Errorf("File reports a page that does not exist")
+			}
+		})
+	}
+}
+
+// BenchmarkSessionEdit is what gazette serve does after a save: one
+// document of the corpus named by $GAZETTE_CORPUS (copied to a temporary
+// folder) is edited, then the session prepares the site again and renders
+// that document's page.
+//
+//	GAZETTE_CORPUS=scale/10000 go test ./generator -run - -bench SessionEdit -benchtime 20x
+func BenchmarkSessionEdit(b *testing.B) {
+	src := os.Getenv("GAZETTE_CORPUS")
+	if src == "" {
+		b.Skip("set GAZETTE_CORPUS to a corpus folder made by cmd/gazette-corpus")
+	}
+	if !filepath.IsAbs(src) {
+		src = filepath.Join("..", src)
+	}
+	cfg, err := LoadConfig(filepath.Join(src, "config.toml"), true)
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir := b.TempDir()
+	copyTree(b, cfg.Path(cfg.ContentDir), dir)
+	opt := Options{Config: cfg, Content: os.DirFS(dir), ContentName: "content/"}
+	sess := NewSession()
+	p, _, err := sess.Prepare(context.Background(), opt)
+	if err != nil {
+		b.Fatal(err)
+	}
+	d := p.site.Docs[len(p.site.Docs)/2]
+	file := filepath.Join(dir, filepath.FromSlash(d.path))
+	page := outputName(d.URL)
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		f, err := os.OpenFile(file, os.O_APPEND|os.O_WRONLY, 0)
+		if err != nil {
+			b.Fatal(err)
+		}
+		fmt.Fprintf(f, "\n第%d次修改。\n", i)
+		f.Close()
+		sess.Changed(d.path) // as serve's watcher reports it
+		p, _, err := sess.Prepare(context.Background(), opt)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, ok, err := p.File(page); !ok || err != nil {
+			b.Fatalf("%s: ok %v, %v", page, ok, err)
+		}
+	}
+}
