@@ -358,6 +358,15 @@ func (p *Prepared) buildHostFiles() {
 	}
 }
 
+// PageOf returns the site path of the page of a content file (a slash
+// path below the content folder, "zhangye/2024-02/x.md"), or false.
+func (p *Prepared) PageOf(file string) (string, bool) {
+	if d := p.site.byID[strings.TrimSuffix(file, ".md")]; d != nil {
+		return d.URL, true
+	}
+	return "", false
+}
+
 // Names lists the files of the site that are known without building the
 // search index: pages, theme assets and host files.
 func (p *Prepared) Names() []string {

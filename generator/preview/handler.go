@@ -2,6 +2,7 @@ package preview
 
 import (
 	"bytes"
+	"errors"
 	"html"
 	"mime"
 	"net/http"
@@ -16,11 +17,33 @@ import (
 // site is one built site. It is never changed once stored: a rebuild makes
 // a new one.
 type site struct {
-	base     string            // base path, "/" or "/archive/"
-	gen      int64             // build generation of files (0: none yet)
-	files    map[string][]byte // slash path below base → bytes
+	base     string // base path, "/" or "/archive/"
+	gen      int64  // build generation of files (0: none yet)
+	files    files  // nil before the first good build
 	pages    int
 	problems diag.List // errors of the last build; files are the last good ones
+}
+
+// files are a built site's files by slash path below the base path. A
+// generator.Prepared renders each on first request.
+type files interface {
+	File(name string) (data []byte, ok bool, err error)
+}
+
+// fileMap is a site held in memory, for tests.
+type fileMap map[string][]byte
+
+func (m fileMap) File(name string) ([]byte, bool, error) {
+	b, ok := m[name]
+	return b, ok, nil
+}
+
+// file looks a path up in the site's files.
+func (st *site) file(name string) ([]byte, bool, error) {
+	if st.files == nil {
+		return nil, false, nil
+	}
+	return st.files.File(name)
 }
 
 // contentTypes are the types of files a site has; others come from the
@@ -87,11 +110,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if rel == "" || strings.HasSuffix(rel, "/") {
 		name = rel + "index.html"
 	}
-	if data, ok := st.files[name]; ok {
+	if data, ok, err := st.file(name); ok {
+		if err != nil {
+			s.renderFailed(w, r, st, name, err)
+			return
+		}
 		s.serveFile(w, r, st, name, data, http.StatusOK)
 		return
 	}
-	if _, ok := st.files[rel+"/index.html"]; ok && !strings.HasSuffix(name, "index.html") {
+	if _, ok, _ := st.file(rel + "/index.html"); ok && !strings.HasSuffix(name, "index.html") {
 		target := st.base + rel + "/"
 		if r.URL.RawQuery != "" {
 			target += "?" + r.URL.RawQuery
@@ -104,7 +131,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // notFound serves the site's 404.html with status 404.
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request, st *site) {
-	if data, ok := st.files["404.html"]; ok {
+	if data, ok, err := st.file("404.html"); ok && err == nil {
 		s.serveFile(w, r, st, "404.html", data, http.StatusNotFound)
 		return
 	}
@@ -113,6 +140,24 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request, st *site) {
 		return
 	}
 	http.NotFound(w, r)
+}
+
+// renderFailed answers a page that failed to render (a template error, a
+// file changed on disk since the build) with status 500 and the error in
+// the overlay, as a build error is shown.
+func (s *Server) renderFailed(w http.ResponseWriter, r *http.Request, st *site, name string, err error) {
+	var problems diag.List
+	if !errors.As(err, &problems) {
+		problems = diag.List{{Msg: err.Error()}}
+	}
+	broken := *st
+	broken.problems = append(append(diag.List(nil), st.problems...), problems...)
+	page := []byte("<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>gazette</title></head><body></body></html>")
+	if !strings.HasSuffix(name, ".html") {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	s.serveFile(w, r, &broken, name, page, http.StatusInternalServerError)
 }
 
 func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, st *site, name string, data []byte, code int) {

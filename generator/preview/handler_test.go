@@ -19,7 +19,7 @@ func serverWith(st *site) *Server {
 
 func TestServeHTTP(t *testing.T) {
 	t.Parallel()
-	st := &site{base: "/archive/", gen: 3, files: map[string][]byte{
+	st := &site{base: "/archive/", gen: 3, files: fileMap{
 		"index.html":        []byte("<html><body>home</body></html>"),
 		"a/index.html":      []byte("<html><body>page a</body></html>"),
 		"404.html":          []byte("<html><body>not here</body></html>"),
@@ -86,11 +86,11 @@ func TestServeOverlay(t *testing.T) {
 		code  int
 		wants []string
 	}{
-		{"last good page", &site{base: "/", gen: 2, problems: problems, files: map[string][]byte{
+		{"last good page", &site{base: "/", gen: 2, problems: problems, files: fileMap{
 			"index.html": []byte("<html><body>home" + script("/", 2) + "</body></html>"),
 		}}, "/", 200, []string{"home", `<div id="gazette-overlay"`, "content/a.md:7: unknown key &#34;&lt;script&gt;alert(1)&lt;/script&gt;&#34;"}},
 		{"never built", &site{base: "/", problems: problems}, "/x/", 404, []string{`<div id="gazette-overlay"`, "content/a.md:7:", EventsPath + "?gen=0"}},
-		{"json untouched", &site{base: "/", gen: 2, problems: problems, files: map[string][]byte{
+		{"json untouched", &site{base: "/", gen: 2, problems: problems, files: fileMap{
 			"i.json": []byte(`{}`),
 		}}, "/i.json", 200, []string{`{}`}},
 	}
@@ -133,7 +133,7 @@ func TestEditorLitter(t *testing.T) {
 func TestEventsStale(t *testing.T) {
 	t.Parallel()
 	// A page of build 1 connecting when build 2 is served reloads at once.
-	s := serverWith(&site{base: "/", gen: 2, files: map[string][]byte{}})
+	s := serverWith(&site{base: "/", gen: 2, files: fileMap{}})
 	ts := httptest.NewServer(s)
 	defer ts.Close()
 	resp, err := http.Get(ts.URL + "/" + EventsPath + "?gen=1")

@@ -46,6 +46,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -83,7 +84,10 @@ type Server struct {
 	current atomic.Pointer[site]
 	hub     hub
 	gen     atomic.Int64 // generation of the last build attempt
-	buildMu sync.Mutex   // one build at a time
+	buildMu sync.Mutex   // one build at a time; guards sess and changes
+	sess    *generator.Session
+	sessKey string
+	changes pending
 	builds  atomic.Int64 // build attempts, for tests and logs
 	ready   chan struct{}
 }
@@ -185,29 +189,60 @@ func (s *Server) build(ctx context.Context, gen int64) (st *site, warnings diag.
 	if err != nil {
 		name = contentDir
 	}
-	out := &memOutput{files: map[string][]byte{}}
-	stats, warnings, err := generator.Build(ctx, generator.Options{
+	// The session's files are relative to one content folder (and its
+	// theme and settings): a config that moves it starts afresh.
+	key := contentDir + "\x00" + cfg.Theme
+	if s.sess == nil || s.sessKey != key {
+		s.sess, s.sessKey = generator.NewSession(), key
+	}
+	if s.changes.forget {
+		s.sess.Forget()
+	} else if s.changes.names != nil {
+		root := resolve(contentDir)
+		var rels []string
+		for _, n := range s.changes.names {
+			if rel, err := filepath.Rel(root, n); err == nil && !strings.HasPrefix(rel, "..") {
+				rels = append(rels, filepath.ToSlash(rel))
+			}
+		}
+		s.sess.Changed(rels...)
+	}
+	s.changes = pending{}
+	prep, warnings, err := s.sess.Prepare(ctx, generator.Options{
 		Config:      cfg,
 		Content:     os.DirFS(contentDir),
 		ContentName: filepath.ToSlash(name) + "/",
-		Out:         out,
 		Inject:      script(base, gen),
 	})
 	if err != nil {
 		return &site{base: base}, warnings, err
 	}
-	return &site{base: base, gen: gen, files: out.files, pages: stats.Pages}, warnings, nil
+	return &site{base: base, gen: gen, files: prep, pages: prep.Stats.Pages}, warnings, nil
 }
 
-// memOutput collects a build's files; generator.Build writes concurrently.
-type memOutput struct {
-	mu    sync.Mutex
-	files map[string][]byte
+// pending is what a watcher saw change since the last build.
+type pending struct {
+	names  []string // absolute paths; nil: no watcher, check every file
+	forget bool     // events were lost: check every file
 }
 
-func (o *memOutput) WriteFile(name string, data []byte) error {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	o.files[name] = data
-	return nil
+// Changed records paths a watcher saw change, for the next Build: it reads
+// those content files again and trusts the others. Without calls to it
+// (as when Build is called directly), a build checks every file's size and
+// time.
+func (s *Server) changed(names []string) {
+	s.buildMu.Lock()
+	defer s.buildMu.Unlock()
+	if s.changes.names == nil {
+		s.changes.names = []string{}
+	}
+	s.changes.names = append(s.changes.names, names...)
+}
+
+// lost records that the watcher lost events: the next build checks every
+// file.
+func (s *Server) lost() {
+	s.buildMu.Lock()
+	defer s.buildMu.Unlock()
+	s.changes.forget = true
 }

@@ -14,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"gazette/generator"
 )
 
 // wait is how long a test waits for a rebuild before it fails. It is a
@@ -283,7 +285,7 @@ func TestDelete(t *testing.T) {
 	}
 	// The search index lists it too, and is served as JSON.
 	inSearch := false
-	for name, data := range p.s.current.Load().files {
+	for name, data := range siteFiles(t, p.s.current.Load()) {
 		if strings.HasPrefix(name, "search/") && bytes.Contains(data, []byte(page)) {
 			inSearch = true
 		}
@@ -311,7 +313,7 @@ func TestDelete(t *testing.T) {
 	}
 	// No page, listing or index (search) still names it.
 	st := p.s.current.Load()
-	for name, data := range st.files {
+	for name, data := range siteFiles(t, st) {
 		if bytes.Contains(data, []byte(page)) || bytes.Contains(data, []byte("政府工作报告")) {
 			t.Errorf("%s still names the deleted document", name)
 		}
@@ -466,4 +468,32 @@ func TestConfigAndTheme(t *testing.T) {
 	if code, _ := p.get("demo/"); code != 200 {
 		t.Errorf("last good site not served after a config error: %d", code)
 	}
+}
+
+// siteFiles renders every file of a served site.
+func siteFiles(t *testing.T, st *site) map[string][]byte {
+	t.Helper()
+	switch f := st.files.(type) {
+	case fileMap:
+		return f
+	case *generator.Prepared:
+		out := &mapOutput{files: map[string][]byte{}}
+		if err := f.BuildAll(context.Background(), out); err != nil {
+			t.Fatal(err)
+		}
+		return out.files
+	}
+	return nil
+}
+
+type mapOutput struct {
+	mu    sync.Mutex
+	files map[string][]byte
+}
+
+func (o *mapOutput) WriteFile(name string, data []byte) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.files[name] = data
+	return nil
 }

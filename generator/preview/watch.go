@@ -2,6 +2,7 @@ package preview
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -67,9 +68,14 @@ func (s *Server) Run(ctx context.Context) error {
 				return nil
 			}
 			ws.log(err)
+			if errors.Is(err, fsnotify.ErrEventOverflow) {
+				s.lost()
+				timer.Reset(s.opt.Debounce)
+			}
 		case <-timer.C:
 			fmt.Fprintf(s.opt.Log, "gazette: %s\n", describe(changed, cfg.Dir))
-			changed = changed[:0]
+			s.changed(changed)
+			changed = nil
 			s.Build(ctx)
 			if ctx.Err() != nil {
 				return nil
