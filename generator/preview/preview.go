@@ -3,14 +3,18 @@
 //
 // # Serving
 //
-// A Server builds the whole site into memory and serves it from there under
-// the base path of base_url (https://example.org/archive/ is served at
-// /archive/). The built site is immutable: a rebuild makes a new one and
-// swaps a pointer, so every request sees the old site or the new one, never
-// a mix. Paths are looked up in the in-memory file map, so no request can
-// reach a file outside the built site. A path without a file is answered
-// with the site's 404.html and status 404; a folder path without its
-// trailing slash is redirected to it.
+// A Server prepares the site in memory with a generator.Session (content
+// loaded, linked and scanned; pages rendered when first requested) and
+// serves it under the base path of base_url (https://example.org/archive/
+// is served at /archive/). A prepared site is immutable: a rebuild makes a
+// new one and swaps a pointer, so every request sees the old site or the
+// new one, never a mix. The session keeps what depends on one file alone,
+// so a rebuild after a save reads and scans only the files the watcher saw
+// change. Paths are looked up among the site's output files, so no request
+// can reach a file outside the built site. A path without a file is
+// answered with the site's 404.html and status 404; a folder path without
+// its trailing slash is redirected to it; a page that fails to render gets
+// status 500 and the error overlay.
 //
 // # Watching
 //
@@ -70,7 +74,7 @@ type Options struct {
 	// form gazette prints them. Nil discards.
 	Log io.Writer
 	// Debounce is how long the tree must be quiet before a rebuild; 0
-	// means 75ms.
+	// means 50ms.
 	Debounce time.Duration
 	// Minify keeps config.toml's minify setting; by default serve does not
 	// minify, which saves time on every rebuild and changes no rendering.
@@ -97,7 +101,7 @@ type Server struct {
 // Run may be called once.
 func New(opt Options) *Server {
 	if opt.Debounce <= 0 {
-		opt.Debounce = 75 * time.Millisecond
+		opt.Debounce = 50 * time.Millisecond
 	}
 	if opt.Log == nil {
 		opt.Log = io.Discard
