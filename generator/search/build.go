@@ -202,13 +202,11 @@ func (s *Stream) Finish(write func(name string, data []byte) error) (Stats, erro
 			enc = appendPosting(enc, uint32(d-prev-1), 1)
 			prev = d
 		}
-		p := &slot{first: docs[0], last: docs[len(docs)-1], n: int32(len(docs)), enc: enc}
-		terms = append(terms, term{text: t, parts: []*slot{p}, n: len(docs), size: len(enc)})
+		terms = append(terms, term{text: t, enc: enc, size: len(enc)})
 	}
 	var postBytes int64
 	for i := range terms {
 		postBytes += int64(terms[i].size + len(terms[i].text) + 6)
-		st.Postings += int64(terms[i].n)
 	}
 	st.Terms = len(terms)
 	nShards := 1
@@ -250,8 +248,9 @@ func (s *Stream) Finish(write func(name string, data []byte) error) (Stats, erro
 	}
 	const batch = 64
 	type shard struct {
-		data []byte
-		hash string
+		data     []byte
+		hash     string
+		postings int
 	}
 	encoded := make([]shard, batch)
 	for b0 := 0; b0 < nShards; b0 += batch {
@@ -268,13 +267,14 @@ func (s *Stream) Finish(write func(name string, data []byte) error) (Stats, erro
 					if sh >= b1 {
 						return
 					}
-					data := encodeShard(terms[bounds[sh]:bounds[sh+1]])
-					encoded[sh-b0] = shard{data, contentHash(data)}
+					data, n := encodeShard(terms[bounds[sh]:bounds[sh+1]])
+					encoded[sh-b0] = shard{data, contentHash(data), n}
 				}
 			}()
 		}
 		wg.Wait()
 		for _, e := range encoded[:b1-b0] {
+			st.Postings += int64(e.postings)
 			name, err := put("p-", e.hash, e.data)
 			if err != nil {
 				return st, err
@@ -341,7 +341,7 @@ func (s *Stream) Finish(write func(name string, data []byte) error) (Stats, erro
 func t2sPairs(parts []*indexer) (trad, simp string) {
 	seen := func(r rune) bool {
 		for _, ix := range parts {
-			if ix.runes[r>>6]&(1<<(r&63)) != 0 {
+			if ix.seen(r) {
 				return true
 			}
 		}
@@ -393,13 +393,15 @@ func contentHash(data []byte) string {
 	return hex.EncodeToString(sum[:hashBytes])
 }
 
-// encodeShard returns the JSON of one posting shard.
-func encodeShard(terms []term) []byte {
+// encodeShard returns the JSON of one posting shard, and the number of
+// postings in it.
+func encodeShard(terms []term) ([]byte, int) {
 	n := 3
 	for _, t := range terms {
 		n += len(t.text) + t.size + 6
 	}
 	buf := bytes.NewBuffer(make([]byte, 0, n))
+	postings := 0
 	buf.WriteByte('{')
 	for i := range terms {
 		if i > 0 {
@@ -408,11 +410,12 @@ func encodeShard(terms []term) []byte {
 		writeJSONString(buf, terms[i].text)
 		buf.WriteString(`:"`)
 		b := appendPostings(buf.AvailableBuffer(), &terms[i])
+		postings += countPostings(b)
 		buf.Write(b)
 		buf.WriteByte('"')
 	}
 	buf.WriteString("}\n")
-	return buf.Bytes()
+	return buf.Bytes(), postings
 }
 
 type manifest struct {

@@ -21,59 +21,64 @@ func keyText(k uint64) string {
 	return string([]rune{rune(k >> 21 & (1<<21 - 1)), rune(k & (1<<21 - 1))})
 }
 
-// slot is a term's hash table entry: its postings so far, and its counts in
-// the current document, together so that counting an occurrence and
-// appending the posting touch one cache line.
-type slot struct {
-	key         uint64
-	cur         int32 // document tf and head are for; -1: none yet
-	tf          int32 // body occurrences in cur
-	first, last int32 // first and last document appended; last -1: none
-	n           int32 // postings appended
-	head        bool  // occurs in cur's title, 文号 or issuers
-	// enc holds postings (appendPosting), the first gap counted from -1
-	enc []byte
+// entry is a term's hash table entry: its counts in the current document
+// and its postings so far (in the indexer's arena), together so that
+// counting an occurrence and appending the posting touch one cache line;
+// 32 bytes, two to a line.
+type entry struct {
+	key uint64 // 0: empty
+	// cnt is the term's body occurrences in the current document, with
+	// headBit set when it occurs in the title, 文号 or issuers; 0 when the
+	// document has not touched the term yet.
+	cnt   uint32
+	last  int32  // last document appended; -1: none
+	size  uint32 // bytes of postings
+	start uint32 // arena offset of the first slice
+	pos   uint32 // arena offset of the next byte
+	end   uint32 // arena offset of the current slice's level byte
 }
+
+const headBit = 1 << 31
 
 // indexer indexes a contiguous range of documents.
 type indexer struct {
-	avgdl  float64
-	slots  []slot // bigrams and astral unigrams, open addressing; key 0 is empty
-	nslots int    // slots in use
-	uni    []slot // BMP unigrams, indexed by rune
-	// touched lists the slots counted in the current document: i >= 0 is
-	// slots[i], i < 0 is uni[-i-1].
+	avgdl float64
+	table []entry // bigrams and astral unigrams, open addressing
+	nused int     // table entries in use
+	uni   []entry // BMP unigrams, indexed by rune
+	arena arena
+	// touched lists the entries counted in the current document: i >= 0
+	// is table[i], i < 0 is uni[-i-1].
 	touched []int32
-	runes   []uint64 // bit set of the runes seen
 	text    []rune
 	levels  [33]byte // bm25Level by tf for the current document
 }
 
 func newIndexer(avgdl float64) *indexer {
-	ix := &indexer{avgdl: avgdl, slots: make([]slot, 1<<16), uni: make([]slot, 0x10000), runes: make([]uint64, (0x10FFFF+64)/64)}
-	for i := range ix.uni {
-		ix.uni[i] = slot{key: uint64(i), cur: -1, last: -1}
-	}
-	return ix
+	return &indexer{avgdl: avgdl, table: make([]entry, 1<<15), uni: make([]entry, 0x10000)}
 }
 
+func hashKey(k uint64) uint64 { return (k * 0x9E3779B97F4A7C15) >> 32 }
+
+// find returns the index of k's entry in table, or of the empty entry
+// where it belongs.
 func (ix *indexer) find(k uint64) int {
-	mask := len(ix.slots) - 1
-	i := int((k * 0x9E3779B97F4A7C15) >> 40 & uint64(mask))
+	mask := uint64(len(ix.table) - 1)
+	i := hashKey(k) & mask
 	for {
-		if key := ix.slots[i].key; key == k || key == 0 {
-			return i
+		if key := ix.table[i].key; key == k || key == 0 {
+			return int(i)
 		}
 		i = (i + 1) & mask
 	}
 }
 
 func (ix *indexer) grow() {
-	old := ix.slots
-	ix.slots = make([]slot, 2*len(old))
-	for _, s := range old {
-		if s.key != 0 {
-			ix.slots[ix.find(s.key)] = s
+	old := ix.table
+	ix.table = make([]entry, 2*len(old))
+	for _, e := range old {
+		if e.key != 0 {
+			ix.table[ix.find(e.key)] = e
 		}
 	}
 	for i, t := range ix.touched {
@@ -83,54 +88,67 @@ func (ix *indexer) grow() {
 	}
 }
 
-// touchBigram counts one occurrence of k in doc.
-func (ix *indexer) touchBigram(k uint64, doc int32, head bool) {
-	i := ix.find(k)
-	s := &ix.slots[i]
-	if s.key == 0 {
-		*s = slot{key: k, cur: doc, last: -1}
-		ix.touched = append(ix.touched, int32(i))
-		if ix.nslots++; 2*ix.nslots > len(ix.slots) {
-			ix.grow()
-			s = &ix.slots[ix.find(k)]
-		}
-	} else if s.cur != doc {
-		s.cur, s.tf, s.head = doc, 0, false
-		ix.touched = append(ix.touched, int32(i))
+// newEntry makes e the entry of k, with an empty posting list.
+func (ix *indexer) newEntry(e *entry, k uint64) {
+	p, end := ix.arena.newSlice(0)
+	*e = entry{key: k, last: -1, start: p, pos: p, end: end}
+}
+
+// count counts one occurrence in e, at touched index t.
+func (ix *indexer) count(e *entry, t int32, head bool) {
+	if e.cnt == 0 {
+		ix.touched = append(ix.touched, t)
 	}
 	if head {
-		s.head = true
+		e.cnt |= headBit
 	} else {
-		s.tf++
+		e.cnt++
 	}
 }
 
-func (ix *indexer) touchUnigram(r rune, doc int32, head bool) {
+// touchBigram counts one occurrence of k (a bigram or an astral unigram).
+func (ix *indexer) touchBigram(k uint64, head bool) {
+	mask := uint64(len(ix.table) - 1)
+	i := hashKey(k) & mask
+	for {
+		e := &ix.table[i]
+		if e.key == k {
+			ix.count(e, int32(i), head)
+			return
+		}
+		if e.key == 0 {
+			break
+		}
+		i = (i + 1) & mask
+	}
+	ix.newEntry(&ix.table[i], k)
+	if ix.nused++; 2*ix.nused > len(ix.table) {
+		ix.grow()
+		i = uint64(ix.find(k))
+	}
+	ix.count(&ix.table[i], int32(i), head)
+}
+
+func (ix *indexer) touchUnigram(r rune, head bool) {
 	if r >= 0x10000 {
-		ix.touchBigram(unigram(r), doc, head)
+		ix.touchBigram(unigram(r), head)
 		return
 	}
-	s := &ix.uni[r]
-	if s.cur != doc {
-		s.cur, s.tf, s.head = doc, 0, false
-		ix.touched = append(ix.touched, -int32(r)-1)
+	e := &ix.uni[r]
+	if e.key == 0 {
+		ix.newEntry(e, unigram(r))
 	}
-	if head {
-		s.head = true
-	} else {
-		s.tf++
-	}
+	ix.count(e, -int32(r)-1, head)
 }
 
-func (ix *indexer) addText(doc int32, s string, head bool) {
+func (ix *indexer) addText(s string, head bool) {
 	t := appendNormalized(ix.text[:0], s)
 	ix.text = t
 	prev := rune(0)
 	for _, r := range t {
-		ix.runes[r>>6] |= 1 << (r & 63)
-		ix.touchUnigram(r, doc, head)
+		ix.touchUnigram(r, head)
 		if prev != 0 {
-			ix.touchBigram(bigram(prev, r), doc, head)
+			ix.touchBigram(bigram(prev, r), head)
 		}
 		prev = r
 	}
@@ -138,85 +156,96 @@ func (ix *indexer) addText(doc int32, s string, head bool) {
 
 func (ix *indexer) add(doc int32, d *Doc, body string, dl float64) {
 	ix.touched = ix.touched[:0]
-	ix.addText(doc, d.Title, true)
-	ix.addText(doc, d.DocNumber, true)
+	ix.addText(d.Title, true)
+	ix.addText(d.DocNumber, true)
 	if d.DocKey != d.DocNumber {
-		ix.addText(doc, d.DocKey, true)
+		ix.addText(d.DocKey, true)
 	}
 	for _, is := range d.Issuers {
-		ix.addText(doc, is, true)
+		ix.addText(is, true)
 	}
-	ix.addText(doc, body, false)
+	ix.addText(body, false)
 	for tf := range ix.levels {
 		ix.levels[tf] = bm25Level(tf, dl, ix.avgdl)
 	}
 	for _, t := range ix.touched {
-		var s *slot
+		var e *entry
 		if t >= 0 {
-			s = &ix.slots[t]
+			e = &ix.table[t]
 		} else {
-			s = &ix.uni[-t-1]
+			e = &ix.uni[-t-1]
 		}
-		p := s
+		cnt := e.cnt
+		e.cnt = 0
+		tf := cnt &^ headBit
 		var v byte
-		if int(s.tf) < len(ix.levels) {
-			v = ix.levels[s.tf] << 1
+		if tf < uint32(len(ix.levels)) {
+			v = ix.levels[tf] << 1
 		} else {
-			v = bm25Level(int(s.tf), dl, ix.avgdl) << 1
+			v = bm25Level(int(tf), dl, ix.avgdl) << 1
 		}
-		if s.head {
+		if cnt&headBit != 0 {
 			v |= 1
 		}
 		// the first gap counts from -1, as if this part stood alone
-		p.enc = appendPosting(p.enc, uint32(doc-p.last-1), v)
-		if p.last < 0 {
-			p.first = doc
-		}
-		p.last = doc
-		p.n++
+		ix.arena.appendPosting(e, uint32(doc-e.last-1), v)
+		e.last = doc
 	}
 }
 
-// each calls fn with each term's slot.
-func (ix *indexer) each(fn func(s *slot)) {
+// each calls fn with each term's entry.
+func (ix *indexer) each(fn func(e *entry)) {
 	for i := range ix.uni {
-		if ix.uni[i].n > 0 {
+		if ix.uni[i].key != 0 {
 			fn(&ix.uni[i])
 		}
 	}
-	for i := range ix.slots {
-		if ix.slots[i].key != 0 {
-			fn(&ix.slots[i])
+	for i := range ix.table {
+		if ix.table[i].key != 0 {
+			fn(&ix.table[i])
 		}
 	}
 }
 
+// seen reports whether the indexer saw the rune r.
+func (ix *indexer) seen(r rune) bool {
+	if r < 0x10000 {
+		return ix.uni[r].key != 0
+	}
+	return ix.table[ix.find(unigram(r))].key != 0
+}
+
+// part is one indexer's postings of a term.
+type part struct {
+	a *arena
+	e *entry
+}
+
 // term is one term with its postings, in parts that cover consecutive
-// document ranges in order (one per indexer that saw the term). The parts
-// are joined only when the shard is written, so no second copy of the
-// postings is ever held.
+// document ranges in order (one per indexer that saw the term), or, for a
+// special term, already encoded. The parts are joined only when the shard
+// is written, so no second copy of the postings is ever held.
 type term struct {
 	text  string
-	parts []*slot
-	n     int // number of postings
-	size  int // encoded bytes, about
+	parts []part
+	enc   []byte // a special term's postings
+	size  int    // encoded bytes, about
 	shard int
 }
 
 // mergeTerms collects the indexers' terms.
-func mergeTerms(parts []*indexer) []term {
-	all := map[uint64][]*slot{}
-	for _, ix := range parts {
-		ix.each(func(s *slot) {
-			all[s.key] = append(all[s.key], s)
+func mergeTerms(ixs []*indexer) []term {
+	all := map[uint64][]part{}
+	for _, ix := range ixs {
+		ix.each(func(e *entry) {
+			all[e.key] = append(all[e.key], part{&ix.arena, e})
 		})
 	}
 	terms := make([]term, 0, len(all))
 	for k, refs := range all {
 		t := term{text: keyText(k), parts: refs}
 		for _, p := range refs {
-			t.n += int(p.n)
-			t.size += len(p.enc)
+			t.size += int(p.e.size)
 		}
 		terms = append(terms, t)
 	}
@@ -225,35 +254,64 @@ func mergeTerms(parts []*indexer) []term {
 
 // appendPostings appends t's postings, joining its parts: each part's first
 // gap, counted from -1, becomes the gap from the previous part's last
-// document. The parts' buffers are released.
+// document.
 func appendPostings(b []byte, t *term) []byte {
+	if t.parts == nil {
+		return append(b, t.enc...)
+	}
 	prev := int32(-1)
-	for i, p := range t.parts {
+	for i, pt := range t.parts {
+		e := pt.e
 		if i == 0 {
-			b = append(b, p.enc...)
+			b = pt.a.appendList(b, e, 0, int(e.size))
 		} else {
-			w := byte(strings.IndexByte(numDigits, p.enc[0]))
-			skip := 1
+			// the first posting: a weight, then the document as a gap
+			// from -1 when it is not 0
+			var buf [8]byte
+			head := pt.a.appendList(buf[:0], e, 0, 8)
+			w := digitValue(head[0])
+			first, skip := uint32(0), 1
 			if w&32 != 0 {
-				skip += numLen(uint32(p.first))
+				for sh := 0; ; sh += 5 {
+					d := digitValue(head[skip])
+					skip++
+					first |= uint32(d&31) << sh
+					if d&32 == 0 {
+						break
+					}
+				}
 			}
-			b = appendPosting(b, uint32(p.first-prev-1), w&31)
-			b = append(b, p.enc[skip:]...)
+			b = appendPosting(b, first-uint32(prev)-1, w&31)
+			b = pt.a.appendList(b, e, skip, int(e.size))
 		}
-		prev = p.last
-		p.enc = nil
+		prev = e.last
 	}
 	return b
 }
 
-// numLen is the length of appendNum's encoding of n.
-func numLen(n uint32) int {
-	l := 1
-	for ; n >= 32; n >>= 5 {
-		l++
+// countPostings returns the number of postings in b, an encoded list.
+func countPostings(b []byte) int {
+	n := 0
+	gap := false
+	for _, c := range b {
+		v := digitValue(c)
+		if !gap {
+			n++
+		}
+		gap = v&32 != 0
 	}
-	return l
+	return n
 }
+
+// digitValue is the value of a postings character.
+func digitValue(c byte) byte { return digitValues[c] }
+
+var digitValues = func() (v [256]byte) {
+	for i := range numDigits {
+		v[numDigits[i]] = byte(i)
+	}
+	return v
+}()
 
 // docNumberKeys returns the normalized #n: keys of a document's 文号: each
 // form in full, and, when docnum parses it, the canonical form with and
