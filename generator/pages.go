@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"path"
 	"strings"
+	"sync"
 
 	"gazette/generator/content"
 )
@@ -103,7 +104,14 @@ type ListGroup struct {
 var layouts = []string{"home.html", "document.html", "issue.html", "gazette.html", "list.html", "citations.html", "404.html"}
 
 // templates holds one parsed template set per page kind.
-type templates map[string]*template.Template
+type templates map[string]*layout
+
+// layout is the template set of one page kind and its cache of fragments
+// (see pages_cache.go).
+type layout struct {
+	t    *template.Template
+	frag *fragments
+}
 
 // parseTemplates parses base.html with each page layout. A layout missing
 // from the theme is an error, except search.html, office.html and
@@ -125,7 +133,8 @@ func parseTemplates(theme fs.FS) (templates, error) {
 		if err != nil {
 			return nil, fmt.Errorf("theme: %w", err)
 		}
-		t := template.New("base.html").Funcs(funcs)
+		frag := newFragments()
+		t := template.New("base.html").Funcs(funcs).Funcs(template.FuncMap{"cached": frag.cached})
 		if _, err := t.Parse(string(base)); err != nil {
 			return nil, fmt.Errorf("theme: layouts/base.html: %w", err)
 		}
@@ -141,21 +150,37 @@ func parseTemplates(theme fs.FS) (templates, error) {
 		if _, err := t.New(name).Parse(string(src)); err != nil {
 			return nil, fmt.Errorf("theme: layouts/%s: %w", name, err)
 		}
-		ts[strings.TrimSuffix(name, ".html")] = t
+		frag.t = t
+		ts[strings.TrimSuffix(name, ".html")] = &layout{t, frag}
 	}
 	return ts, nil
 }
 
 func (ts templates) execute(kind string, p *Page) ([]byte, error) {
-	t := ts[kind]
-	if t == nil {
+	l := ts[kind]
+	if l == nil {
 		return nil, fmt.Errorf("theme has no layouts/%s.html", kind)
 	}
-	var b bytes.Buffer
-	if err := t.ExecuteTemplate(&b, "base.html", p); err != nil {
+	l.frag.bind(p.Site)
+	b := pageBufs.Get().(*bytes.Buffer)
+	defer putPageBuf(b)
+	b.Reset()
+	if err := l.t.ExecuteTemplate(b, "base.html", p); err != nil {
 		return nil, fmt.Errorf("layouts/%s.html: %w", kind, err)
 	}
-	return b.Bytes(), nil
+	// The buffer goes back to the pool; the page gets a copy of its size.
+	return bytes.Clone(b.Bytes()), nil
+}
+
+// pageBufs recycles the buffers pages are executed into, so a page does
+// not grow its buffer again from nothing.
+var pageBufs = sync.Pool{New: func() any { return bytes.NewBuffer(make([]byte, 0, 64<<10)) }}
+
+func putPageBuf(b *bytes.Buffer) {
+	if b.Cap() > 4<<20 { // an outsize page: let it go
+		return
+	}
+	pageBufs.Put(b)
 }
 
 // funcs are the template functions layouts may use.
@@ -179,6 +204,19 @@ var funcs = template.FuncMap{
 	"withBase": func(base string, docs []*Doc) DocsWithBase { return DocsWithBase{base, docs} },
 	// indent gives the outline level as a CSS class suffix.
 	"add": func(a, b int) int { return a + b },
+	// ref pairs a value with the base path, the data of a cached fragment
+	// that links to it.
+	"ref": func(base string, to any) Ref { return Ref{base, to} },
+}
+
+// NavURL is the page's URL when it is one of the main navigation's, else
+// "": the key of the cached site header, which marks the current one.
+func (p *Page) NavURL() string {
+	switch p.URL {
+	case "gazettes/", "issuers/", "years/", "kinds/":
+		return p.URL
+	}
+	return ""
 }
 
 // pageFor builds the common part of a page.

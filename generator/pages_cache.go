@@ -1,0 +1,104 @@
+package generator
+
+// Fragments rendered once per build. A listing line of a document is the
+// same on its issuer's, year's and 文种's listing; the site header and
+// footer are the same on nearly every page. Layouts mark such a fragment
+// with the cached function:
+//
+//	{{cached "doclist-item" (ref $.Base .)}}   once per name and data
+//	{{cached "site-header" . .NavURL}}         once per name and key
+//
+// It executes the named template of the same set, through html/template,
+// the first time a name and key are asked for, and returns the result as
+// template.HTML; later calls return that HTML again. The escaper treats
+// the fragment as a template of its own that starts in HTML text, so a
+// cached fragment must only be used where HTML text may stand (between
+// elements, not inside an attribute, <script> or <title>), as any
+// template.HTML must. It is then byte for byte what {{template}} would
+// have written there.
+//
+// The cache lives as long as the parsed templates, which are parsed again
+// for every site built (Build, Session.Prepare); templates.execute also
+// empties it when a page of another Site comes along, so a fragment never
+// outlives the documents it was made from. Nothing a fragment reads may
+// change while pages are rendered; it is up to the layout to key a
+// fragment by everything it shows that varies from page to page.
+
+import (
+	"fmt"
+	"html/template"
+	"reflect"
+	"strings"
+	"sync"
+	"sync/atomic"
+)
+
+// Ref pairs a value (a *Doc, an *Issuer, a task) with the base path, the
+// data of a cached fragment that links to it. It is comparable, so it can
+// be the fragment's key.
+type Ref struct {
+	Base string
+	To   any
+}
+
+// fragKey names one cached fragment.
+type fragKey struct {
+	name string
+	key  any
+}
+
+// fragments is the cache of one template set.
+type fragments struct {
+	t    *template.Template
+	site atomic.Pointer[Site]
+	mu   sync.Mutex // held to replace m
+	m    atomic.Pointer[sync.Map]
+}
+
+func newFragments() *fragments {
+	f := &fragments{}
+	f.m.Store(new(sync.Map))
+	return f
+}
+
+// bind makes the cache the cache of site s, emptying it if it held
+// another site's fragments.
+func (f *fragments) bind(s *Site) {
+	if f.site.Load() == s {
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if old := f.site.Swap(s); old != nil && old != s {
+		f.m.Store(new(sync.Map))
+	}
+}
+
+// cached is the template function: the fragment name executed with data,
+// once per name and key (data itself when no key is given).
+func (f *fragments) cached(name string, data any, key ...any) (template.HTML, error) {
+	k := data
+	switch len(key) {
+	case 0:
+	case 1:
+		k = key[0]
+	default:
+		return "", fmt.Errorf("cached %q: one key at most, got %d", name, len(key))
+	}
+	if k != nil && !reflect.ValueOf(k).Comparable() {
+		return "", fmt.Errorf("cached %q: the key (%T) is not comparable; pass a key", name, k)
+	}
+	m := f.m.Load()
+	fk := fragKey{name, k}
+	if v, ok := m.Load(fk); ok {
+		return v.(template.HTML), nil
+	}
+	var b strings.Builder
+	if err := f.t.ExecuteTemplate(&b, name, data); err != nil {
+		return "", err
+	}
+	// Two pages may make the same fragment at once; both made the same
+	// bytes, so whichever is stored first serves.
+	v, _ := m.LoadOrStore(fk, template.HTML(b.String()))
+	return v.(template.HTML), nil
+}
