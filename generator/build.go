@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/tdewolff/minify/v2"
@@ -118,11 +119,13 @@ func Build(ctx context.Context, opt Options) (st Stats, warnings diag.List, err 
 		j := jobs[i]
 		j.page.Inject = safeInject(opt.Inject)
 		if d := j.page.Doc; d != nil && j.kind == "document" {
-			html, err := site.renderBody(opt.Content, d, mds, ix)
-			if err != nil {
-				return err
+			if d.HTML == "" { // not kept from pass 1
+				html, err := site.renderBody(opt.Content, d, mds, ix)
+				if err != nil {
+					return err
+				}
+				d.HTML = html
 			}
-			d.HTML = html
 			defer func() { d.HTML = "" }()
 		}
 		b, err := tpl.execute(j.kind, j.page)
@@ -179,6 +182,7 @@ func newMarkdownPool(workers int) markdownPool {
 // in order and adds their plain text as it goes.
 func (s *Site) scanBodies(ctx context.Context, workers int, fsys fs.FS, mds markdownPool, ix *xref.Index, idx *searchIndex) error {
 	found := make([][]xref.Citation, len(s.Docs))
+	var kept atomic.Int64 // estimated bytes of HTML kept
 	scan := func(i int) (string, error) {
 		d := s.Docs[i]
 		body, err := readBody(fsys, d)
@@ -187,9 +191,19 @@ func (s *Site) scanBodies(ctx context.Context, workers int, fsys fs.FS, mds mark
 		}
 		md := <-mds
 		defer func() { mds <- md }()
-		pc := xref.NewContext(ix, d.ID)
-		var text string
-		d.Outline, text = md.scan(body, pc)
+		// The body's HTML depends on the index and the linked site
+		// only, both complete now: render it from the same parse while
+		// the budget lasts, and pass 2 need not parse it again.
+		keep := kept.Add(int64(len(body))*2) <= keptHTMLBudget
+		pc := s.withMDLinks(xref.NewContext(ix, d.ID), d)
+		outline, text, html, err := md.scanRender(body, pc, keep)
+		if err != nil {
+			return "", fmt.Errorf("%s: rendering Markdown: %w", d.File, err)
+		}
+		d.Outline = outline
+		if keep {
+			d.HTML = trustedHTML(html)
+		}
 		found[i] = xref.Citations(pc)
 		return text, nil
 	}
@@ -239,6 +253,12 @@ func (s *Site) scanBodies(ctx context.Context, workers int, fsys fs.FS, mds mark
 	s.linkCitations(found)
 	return nil
 }
+
+// keptHTMLBudget bounds the bytes of body HTML (estimated as twice the
+// Markdown) that pass 1 of a build keeps for pass 2. A 10k archive fits in
+// it; a larger one has the rest of its bodies parsed again as their pages
+// are written, so memory stays bounded.
+const keptHTMLBudget = 384 << 20
 
 // readBody reads a document's Markdown body from the content folder.
 func readBody(fsys fs.FS, d *Doc) ([]byte, error) {

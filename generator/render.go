@@ -52,6 +52,23 @@ func (m *markdown) scan(body []byte, pc parser.Context) ([]Heading, string) {
 	return outlineAndText(doc, body)
 }
 
+// scanRender parses a body once for its outline and plain text and, when
+// html is set, renders the same tree to HTML: what scan and render do, for
+// half the parsing.
+func (m *markdown) scanRender(body []byte, pc parser.Context, html bool) ([]Heading, string, []byte, error) {
+	doc := m.md.Parser().Parse(text.NewReader(body), parser.WithContext(pc))
+	outline, txt := outlineAndText(doc, body)
+	if !html {
+		return outline, txt, nil, nil
+	}
+	var buf bytes.Buffer
+	buf.Grow(len(body) + len(body)/4)
+	if err := m.md.Renderer().Render(&buf, body, doc); err != nil {
+		return nil, "", nil, err
+	}
+	return outline, txt, buf.Bytes(), nil
+}
+
 // render converts a Markdown body to HTML. pc may carry per-document state
 // for extensions (citations); nil makes a fresh context.
 func (m *markdown) render(body []byte, pc parser.Context) ([]byte, error) {
