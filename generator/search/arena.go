@@ -9,11 +9,12 @@ import "encoding/binary"
 //
 // A slice of size S (sliceSizes) holds data and, in its last byte, its
 // level, read only when the slice is full (the list keeps the level byte's
-// offset: reading the arena as it is written would wait for memory). The
-// next slice is then allocated, the last three data bytes move to its
-// start and the four bytes before and at the level byte hold the next
-// slice's offset. A slice followed by another thus holds S−4 bytes of the
-// list, the last one at most S−1.
+// offset, so that appending never reads the arena, which would wait for
+// memory). The next slice is then allocated, the last three data bytes
+// move to its start and the four bytes before and at the level byte hold
+// the next slice's offset. A slice followed by another thus holds S−4
+// bytes of the list; the list ends in the slice whose level byte the
+// entry points to.
 type arena struct {
 	pages [][]byte
 	off   uint32 // offset of the next free byte
@@ -28,7 +29,7 @@ const (
 // sliceSizes are the slice sizes by level; lists past the last level
 // continue in slices of the last size. Most terms are rare: the first
 // slice holds a posting with a gap of up to six characters.
-var sliceSizes = [...]uint32{8, 12, 20, 32, 48, 72, 112, 168, 256, 384, 576, 864, 1296, 2048}
+var sliceSizes = [...]uint32{8, 12, 20, 32, 48, 72, 112, 168, 256, 384, 512}
 
 // newSlice allocates a slice of the given level (0-based) and returns its
 // offset and that of its level byte.
@@ -48,20 +49,50 @@ func (a *arena) newSlice(level int) (off, end uint32) {
 	return off, end
 }
 
-// appendPosting appends a posting (see appendPosting) to e's list.
+// Postings are kept in the arena in a shorter form than the index's
+// characters, 30% fewer bytes: a byte holding the weight (bits 0–4) and
+// the gap's two low bits (5–6), bit 7 set when the rest of the gap, gap>>2,
+// follows in 7-bit groups, least significant first, bit 7 set in all but
+// the last. A gap below 4 thus costs one byte, below 512 two.
+const maxMemPosting = 6
+
+// appendMemPosting appends a posting in the arena's form to b.
+func appendMemPosting(b []byte, gap uint32, weight byte) []byte {
+	c := weight | byte(gap&3)<<5
+	if gap < 4 {
+		return append(b, c)
+	}
+	b = append(b, c|0x80)
+	for gap >>= 2; gap >= 0x80; gap >>= 7 {
+		b = append(b, byte(gap)|0x80)
+	}
+	return append(b, byte(gap))
+}
+
+// postingLen is the length of appendPosting's encoding of a gap.
+func postingLen(gap uint32) uint32 {
+	n := uint32(1)
+	if gap > 0 {
+		for n++; gap >= 32; gap >>= 5 {
+			n++
+		}
+	}
+	return n
+}
+
+// appendPosting appends a posting to e's list.
 func (a *arena) appendPosting(e *entry, gap uint32, weight byte) {
+	e.size += postingLen(gap)
 	pos := e.pos
-	if pos+8 <= e.end {
+	if pos+maxMemPosting <= e.end {
 		// the common case: the slice has room for the longest posting,
 		// which is encoded in place, the arena not read
 		o := pos & pageMask
-		n := uint32(len(appendPosting(a.pages[pos>>pageBits][o:o:o+8], gap, weight)))
-		e.pos += n
-		e.size += n
+		e.pos += uint32(len(appendMemPosting(a.pages[pos>>pageBits][o:o:o+maxMemPosting], gap, weight)))
 		return
 	}
-	var buf [8]byte
-	a.write(e, appendPosting(buf[:0], gap, weight))
+	var buf [maxMemPosting]byte
+	a.write(e, appendMemPosting(buf[:0], gap, weight))
 }
 
 // write appends data to e's list.
@@ -82,28 +113,20 @@ func (a *arena) write(e *entry, data []byte) {
 		pos++
 	}
 	e.pos = pos
-	e.size += uint32(len(data))
 }
 
-// appendList appends the bytes of e's list from skip to limit to b.
-func (a *arena) appendList(b []byte, e *entry, skip, limit int) []byte {
-	off, rem := e.start, int(e.size)
-	limit = min(limit, rem)
+// appendList appends the bytes of e's list to b.
+func (a *arena) appendList(b []byte, e *entry) []byte {
+	off := e.start
 	for level := 0; ; level = min(level+1, len(sliceSizes)-1) {
-		size := int(sliceSizes[level])
-		pg := a.pages[off>>pageBits][off&pageMask:]
-		n := rem
-		if rem >= size {
-			n = size - 4 // a full slice, followed by another
+		size := uint32(sliceSizes[level])
+		pg := a.pages[off>>pageBits]
+		o := off & pageMask
+		if off+size-1 == e.end {
+			// the last slice
+			return append(b, pg[o:e.pos&pageMask]...)
 		}
-		m := min(n, limit)
-		if skip < m {
-			b = append(b, pg[skip:m]...)
-		}
-		skip, limit = max(0, skip-n), limit-n
-		if rem -= n; rem == 0 || limit <= 0 {
-			return b
-		}
-		off = binary.LittleEndian.Uint32(pg[size-4:])
+		b = append(b, pg[o:o+size-4]...)
+		off = binary.LittleEndian.Uint32(pg[o+size-4:])
 	}
 }

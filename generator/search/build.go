@@ -402,6 +402,7 @@ func encodeShard(terms []term) ([]byte, int) {
 	}
 	buf := bytes.NewBuffer(make([]byte, 0, n))
 	postings := 0
+	var scratch []byte
 	buf.WriteByte('{')
 	for i := range terms {
 		if i > 0 {
@@ -409,8 +410,8 @@ func encodeShard(terms []term) ([]byte, int) {
 		}
 		writeJSONString(buf, terms[i].text)
 		buf.WriteString(`:"`)
-		b := appendPostings(buf.AvailableBuffer(), &terms[i])
-		postings += countPostings(b)
+		b, n := appendPostings(buf.AvailableBuffer(), &terms[i], &scratch)
+		postings += n
 		buf.Write(b)
 		buf.WriteByte('"')
 	}

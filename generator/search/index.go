@@ -47,11 +47,16 @@ type indexer struct {
 	nused int     // table entries in use
 	uni   []entry // BMP unigrams, indexed by rune
 	arena arena
-	// touched lists the entries counted in the current document: i >= 0
-	// is table[i], i < 0 is uni[-i-1].
+	// touched[:nt] lists the entries counted in the current document:
+	// i >= 0 is table[i], i < 0 is uni[-i-1]. Counting writes past nt,
+	// so touched has room for every rune and bigram of the text.
 	touched []int32
-	text    []rune
-	levels  [33]byte // bm25Level by tf for the current document
+	nt      int
+	// headBits and inc update an entry's cnt for the text being added:
+	// cnt = cnt | headBits + inc.
+	headBits, inc uint32
+	text          []rune
+	levels        [33]byte // bm25Level by tf for the current document
 }
 
 func newIndexer(avgdl float64) *indexer {
@@ -81,7 +86,7 @@ func (ix *indexer) grow() {
 			ix.table[ix.find(e.key)] = e
 		}
 	}
-	for i, t := range ix.touched {
+	for i, t := range ix.touched[:ix.nt] {
 		if t >= 0 {
 			ix.touched[i] = int32(ix.find(old[t].key))
 		}
@@ -94,26 +99,28 @@ func (ix *indexer) newEntry(e *entry, k uint64) {
 	*e = entry{key: k, last: -1, start: p, pos: p, end: end}
 }
 
-// count counts one occurrence in e, at touched index t.
-func (ix *indexer) count(e *entry, t int32, head bool) {
-	if e.cnt == 0 {
-		ix.touched = append(ix.touched, t)
+// count counts one occurrence in e, at touched index t. It does not
+// branch on the entry, often not yet in the cache: a mispredicted branch
+// there would discard the lookups started after it.
+func (ix *indexer) count(e *entry, t int32) {
+	c := e.cnt
+	ix.touched[ix.nt] = t
+	var first int
+	if c == 0 {
+		first = 1
 	}
-	if head {
-		e.cnt |= headBit
-	} else {
-		e.cnt++
-	}
+	ix.nt += first
+	e.cnt = (c | ix.headBits) + ix.inc
 }
 
 // touchBigram counts one occurrence of k (a bigram or an astral unigram).
-func (ix *indexer) touchBigram(k uint64, head bool) {
+func (ix *indexer) touchBigram(k uint64) {
 	mask := uint64(len(ix.table) - 1)
 	i := hashKey(k) & mask
 	for {
 		e := &ix.table[i]
 		if e.key == k {
-			ix.count(e, int32(i), head)
+			ix.count(e, int32(i))
 			return
 		}
 		if e.key == 0 {
@@ -126,36 +133,44 @@ func (ix *indexer) touchBigram(k uint64, head bool) {
 		ix.grow()
 		i = uint64(ix.find(k))
 	}
-	ix.count(&ix.table[i], int32(i), head)
+	ix.count(&ix.table[i], int32(i))
 }
 
-func (ix *indexer) touchUnigram(r rune, head bool) {
+func (ix *indexer) touchUnigram(r rune) {
 	if r >= 0x10000 {
-		ix.touchBigram(unigram(r), head)
+		ix.touchBigram(unigram(r))
 		return
 	}
 	e := &ix.uni[r]
 	if e.key == 0 {
 		ix.newEntry(e, unigram(r))
 	}
-	ix.count(e, -int32(r)-1, head)
+	ix.count(e, -int32(r)-1)
 }
 
 func (ix *indexer) addText(s string, head bool) {
 	t := appendNormalized(ix.text[:0], s)
 	ix.text = t
+	if need := ix.nt + 2*len(t); need > len(ix.touched) {
+		ix.touched = slices.Grow(ix.touched[:ix.nt], need-ix.nt)
+		ix.touched = ix.touched[:cap(ix.touched)]
+	}
+	ix.headBits, ix.inc = 0, 1
+	if head {
+		ix.headBits, ix.inc = headBit, 0
+	}
 	prev := rune(0)
 	for _, r := range t {
-		ix.touchUnigram(r, head)
+		ix.touchUnigram(r)
 		if prev != 0 {
-			ix.touchBigram(bigram(prev, r), head)
+			ix.touchBigram(bigram(prev, r))
 		}
 		prev = r
 	}
 }
 
 func (ix *indexer) add(doc int32, d *Doc, body string, dl float64) {
-	ix.touched = ix.touched[:0]
+	ix.nt = 0
 	ix.addText(d.Title, true)
 	ix.addText(d.DocNumber, true)
 	if d.DocKey != d.DocNumber {
@@ -168,7 +183,7 @@ func (ix *indexer) add(doc int32, d *Doc, body string, dl float64) {
 	for tf := range ix.levels {
 		ix.levels[tf] = bm25Level(tf, dl, ix.avgdl)
 	}
-	for _, t := range ix.touched {
+	for _, t := range ix.touched[:ix.nt] {
 		var e *entry
 		if t >= 0 {
 			e = &ix.table[t]
@@ -252,41 +267,43 @@ func mergeTerms(ixs []*indexer) []term {
 	return terms
 }
 
-// appendPostings appends t's postings, joining its parts: each part's first
-// gap, counted from -1, becomes the gap from the previous part's last
-// document.
-func appendPostings(b []byte, t *term) []byte {
+// appendPostings appends t's postings in the index's form, and returns
+// their number, joining its parts: each part's first gap, counted from -1,
+// becomes the gap from the previous part's last document. scratch is a
+// buffer to reuse.
+func appendPostings(b []byte, t *term, scratch *[]byte) ([]byte, int) {
 	if t.parts == nil {
-		return append(b, t.enc...)
+		return append(b, t.enc...), countPostings(t.enc)
 	}
+	n := 0
 	prev := int32(-1)
 	for i, pt := range t.parts {
-		e := pt.e
-		if i == 0 {
-			b = pt.a.appendList(b, e, 0, int(e.size))
-		} else {
-			// the first posting: a weight, then the document as a gap
-			// from -1 when it is not 0
-			var buf [8]byte
-			head := pt.a.appendList(buf[:0], e, 0, 8)
-			w := digitValue(head[0])
-			first, skip := uint32(0), 1
-			if w&32 != 0 {
-				for sh := 0; ; sh += 5 {
-					d := digitValue(head[skip])
-					skip++
-					first |= uint32(d&31) << sh
-					if d&32 == 0 {
+		mem := pt.a.appendList((*scratch)[:0], pt.e)
+		*scratch = mem
+		for j := 0; j < len(mem); n++ {
+			first := j == 0
+			c := mem[j]
+			j++
+			gap := uint32(c>>5) & 3
+			if c&0x80 != 0 {
+				for sh := 2; ; sh += 7 {
+					d := mem[j]
+					j++
+					gap |= uint32(d&0x7F) << sh
+					if d&0x80 == 0 {
 						break
 					}
 				}
 			}
-			b = appendPosting(b, first-uint32(prev)-1, w&31)
-			b = pt.a.appendList(b, e, skip, int(e.size))
+			if first && i > 0 {
+				// the part's first document, as a gap from the last one
+				gap -= uint32(prev + 1)
+			}
+			b = appendPosting(b, gap, c&31)
 		}
-		prev = e.last
+		prev = pt.e.last
 	}
-	return b
+	return b, n
 }
 
 // countPostings returns the number of postings in b, an encoded list.

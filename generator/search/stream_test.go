@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/BurntSushi/toml"
 )
@@ -254,6 +255,19 @@ func TestStreamHeap(t *testing.T) {
 	}
 	wg.Wait()
 	added := heap()
+	var tableBytes, arenaBytes, listBytes int
+	var scratch []byte
+	for _, ix := range s.parts {
+		tableBytes += (len(ix.table) + len(ix.uni)) * int(unsafe.Sizeof(entry{}))
+		arenaBytes += len(ix.arena.pages) * pageSize
+		ix.each(func(e *entry) {
+			scratch = ix.arena.appendList(scratch[:0], e)
+			listBytes += len(scratch)
+		})
+	}
+	scratch = nil
+	t.Logf("indexers: %.1f MB of hash tables, %.1f MB of arena pages holding %.1f MB of postings",
+		float64(tableBytes)/1e6, float64(arenaBytes)/1e6, float64(listBytes)/1e6)
 	var written atomic.Int64
 	st, err := s.Finish(func(_ string, data []byte) error { written.Add(int64(len(data))); return nil })
 	if err != nil {
