@@ -188,3 +188,47 @@ func BenchmarkSessionEdit(b *testing.B) {
 		}
 	}
 }
+
+// TestSessionChanged checks the watcher's contract: after Changed, only the
+// files named are read again; after Forget (or without Changed), every
+// file's size and time are checked.
+func TestSessionChanged(t *testing.T) {
+	dir := t.TempDir()
+	copyTree(t, "testdata/site/content", dir)
+	cfg, err := LoadConfig("testdata/site/config.toml", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt := Options{Config: cfg, Content: os.DirFS(dir), ContentName: "content/"}
+	sess := NewSession()
+	if _, _, err := sess.Prepare(context.Background(), opt); err != nil {
+		t.Fatal(err)
+	}
+	const doc = "demo/2024-02/szf-2024-005.md"
+	title := func(p *Prepared) string { return p.site.byID[strings.TrimSuffix(doc, ".md")].Meta.Title }
+	p := filepath.Join(dir, doc)
+	b, _ := os.ReadFile(p)
+	b = bytes.Replace(b, []byte("title = \""), []byte("title = \"新"), 1)
+	os.WriteFile(p, b, 0o644)
+	later := time.Now().Add(time.Hour)
+	os.Chtimes(p, later, later)
+
+	steps := []struct {
+		name string
+		tell func()
+		want string
+	}{
+		{"watcher names another file", func() { sess.Changed("documents/report-2024.md") }, "示范市人民政府关于调整工作分工的通知"},
+		{"watcher lost events", sess.Forget, "新示范市人民政府关于调整工作分工的通知"},
+	}
+	for _, st := range steps {
+		st.tell()
+		prep, _, err := sess.Prepare(context.Background(), opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := title(prep); got != st.want {
+			t.Errorf("%s: title %q, want %q", st.name, got, st.want)
+		}
+	}
+}
