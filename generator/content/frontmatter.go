@@ -38,9 +38,13 @@ func Split(data []byte) (front, body string, bodyLine int, err error) {
 	if strings.TrimRight(first, " \t") != Fence {
 		return "", "", 0, &LineError{Line: 1, Msg: "missing front matter: the first line must be +++"}
 	}
-	lines := strings.SplitAfter(rest, "\n")
+	// Walk the lines up to the closing fence; the body is not split.
 	offset := 0
-	for i, l := range lines {
+	for i := 0; offset < len(rest); i++ {
+		l := rest[offset:]
+		if j := strings.IndexByte(l, '\n'); j >= 0 {
+			l = l[:j+1]
+		}
 		if strings.TrimRight(l, " \t\n") == Fence {
 			return rest[:offset], rest[offset+len(l):], i + 3, nil
 		}
