@@ -132,7 +132,7 @@ func NewStream(docs []Doc, avgdl float64, workers int) *Stream {
 	s.parts = make([]*indexer, workers)
 	s.bounds = make([]int, workers+1)
 	for w := range workers {
-		s.parts[w] = newIndexer(avgdl)
+		s.parts[w] = newIndexer(avgdl, len(docs)/workers)
 		s.bounds[w+1] = (w + 1) * len(docs) / workers
 	}
 	return s
@@ -206,7 +206,7 @@ func (s *Stream) Finish(write func(name string, data []byte) error) (Stats, erro
 	}
 	var postBytes int64
 	for i := range terms {
-		postBytes += int64(terms[i].size + len(terms[i].text) + 6)
+		postBytes += int64(terms[i].size + terms[i].textLen() + 6)
 	}
 	st.Terms = len(terms)
 	nShards := 1
@@ -214,10 +214,10 @@ func (s *Stream) Finish(write func(name string, data []byte) error) (Stats, erro
 		nShards <<= 1
 	}
 	for i := range terms {
-		terms[i].shard = int(fnv1a(terms[i].text) & uint32(nShards-1))
+		terms[i].shard = int(terms[i].hash() & uint32(nShards-1))
 	}
 	slices.SortFunc(terms, func(a, b term) int {
-		return cmp.Or(cmp.Compare(a.shard, b.shard), strings.Compare(a.text, b.text))
+		return cmp.Or(cmp.Compare(a.shard, b.shard), compareText(&a, &b))
 	})
 
 	// put writes data as search/<prefix><h>.json.
@@ -398,7 +398,7 @@ func contentHash(data []byte) string {
 func encodeShard(terms []term) ([]byte, int) {
 	n := 3
 	for _, t := range terms {
-		n += len(t.text) + t.size + 6
+		n += t.textLen() + t.size + 6
 	}
 	buf := bytes.NewBuffer(make([]byte, 0, n))
 	postings := 0
@@ -408,7 +408,14 @@ func encodeShard(terms []term) ([]byte, int) {
 		if i > 0 {
 			buf.WriteByte(',')
 		}
-		writeJSONString(buf, terms[i].text)
+		if terms[i].key != 0 {
+			// letters and digits: nothing to escape
+			buf.WriteByte('"')
+			buf.Write(appendKeyText(buf.AvailableBuffer(), terms[i].key))
+			buf.WriteByte('"')
+		} else {
+			writeJSONString(buf, terms[i].text)
+		}
 		buf.WriteString(`:"`)
 		b, n := appendPostings(buf.AvailableBuffer(), &terms[i], &scratch)
 		postings += n

@@ -65,3 +65,37 @@ func TestGolden(t *testing.T) {
 		}
 	}
 }
+
+// TestTermText checks that a term's key gives what its text would: the
+// length, the shard hash and the order.
+func TestTermText(t *testing.T) {
+	runes := []rune{'0', '9', 'a', 'z', 'é', '一', '泾', '龥', '𠀀', '𪚥'}
+	var terms []term
+	for _, a := range runes {
+		terms = append(terms, term{key: unigram(a)})
+		for _, b := range runes {
+			terms = append(terms, term{key: bigram(a, b)})
+		}
+	}
+	for _, s := range []string{"#n:202410号", "#i:张掖市人民政府", "#y:2024", "", "0", "泾", "泾源", "泾源县", "𠀀\xff", "\xff"} {
+		terms = append(terms, term{text: s})
+	}
+	text := func(t *term) string {
+		if t.key == 0 {
+			return t.text
+		}
+		return keyText(t.key)
+	}
+	for i := range terms {
+		a := &terms[i]
+		if a.textLen() != len(text(a)) || a.hash() != fnv1a(text(a)) {
+			t.Errorf("%q: length %d, hash %x; want %d, %x", text(a), a.textLen(), a.hash(), len(text(a)), fnv1a(text(a)))
+		}
+		for j := range terms {
+			b := &terms[j]
+			if got, want := compareText(a, b), strings.Compare(text(a), text(b)); got != want {
+				t.Errorf("compareText(%q, %q) = %d, want %d", text(a), text(b), got, want)
+			}
+		}
+	}
+}

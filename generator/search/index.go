@@ -1,9 +1,11 @@
 package search
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"gazette/generator/docnum"
 )
@@ -14,11 +16,77 @@ const bigramFlag = 1 << 42
 
 func unigram(r rune) uint64   { return uint64(r) }
 func bigram(a, b rune) uint64 { return bigramFlag | uint64(a)<<21 | uint64(b) }
-func keyText(k uint64) string {
+func keyText(k uint64) string { return string(appendKeyText(nil, k)) }
+
+// keyRunes returns the runes of a unigram (r2 < 0) or bigram key.
+func keyRunes(k uint64) (r1, r2 rune) {
 	if k&bigramFlag == 0 {
-		return string(rune(k))
+		return rune(k), -1
 	}
-	return string([]rune{rune(k >> 21 & (1<<21 - 1)), rune(k & (1<<21 - 1))})
+	return rune(k >> 21 & (1<<21 - 1)), rune(k & (1<<21 - 1))
+}
+
+func appendKeyText(b []byte, k uint64) []byte {
+	r1, r2 := keyRunes(k)
+	b = utf8.AppendRune(b, r1)
+	if r2 >= 0 {
+		b = utf8.AppendRune(b, r2)
+	}
+	return b
+}
+
+// compareKeyText compares s with the text of key k as strings.Compare does.
+func compareKeyText(s string, k uint64) int {
+	var buf [2 * utf8.UTFMax]byte
+	t := appendKeyText(buf[:0], k)
+	for i := range min(len(s), len(t)) {
+		if s[i] != t[i] {
+			return cmp.Compare(s[i], t[i])
+		}
+	}
+	return cmp.Compare(len(s), len(t))
+}
+
+// textLen is the length of t's text in bytes.
+func (t *term) textLen() int {
+	if t.key == 0 {
+		return len(t.text)
+	}
+	r1, r2 := keyRunes(t.key)
+	n := utf8.RuneLen(r1)
+	if r2 >= 0 {
+		n += utf8.RuneLen(r2)
+	}
+	return n
+}
+
+// hash is fnv1a of t's text.
+func (t *term) hash() uint32 {
+	if t.key == 0 {
+		return fnv1a(t.text)
+	}
+	r1, r2 := keyRunes(t.key)
+	h := (uint32(2166136261) ^ uint32(r1)) * 16777619
+	if r2 >= 0 {
+		h = (h ^ uint32(r2)) * 16777619
+	}
+	return h
+}
+
+// compareText compares the texts of a and b as strings.Compare does: UTF-8
+// orders strings by code point, and a unigram before the bigrams it starts.
+func compareText(a, b *term) int {
+	switch {
+	case a.key == 0 && b.key == 0:
+		return strings.Compare(a.text, b.text)
+	case a.key == 0:
+		return compareKeyText(a.text, b.key)
+	case b.key == 0:
+		return -compareKeyText(b.text, a.key)
+	}
+	a1, a2 := keyRunes(a.key)
+	b1, b2 := keyRunes(b.key)
+	return cmp.Or(cmp.Compare(a1, b1), cmp.Compare(a2, b2))
 }
 
 // entry is a term's hash table entry: its counts in the current document
@@ -59,8 +127,17 @@ type indexer struct {
 	levels        [33]byte // bm25Level by tf for the current document
 }
 
-func newIndexer(avgdl float64) *indexer {
-	return &indexer{avgdl: avgdl, table: make([]entry, 1<<15), uni: make([]entry, 0x10000)}
+// newIndexer returns an indexer for about docs documents. Its table starts
+// at the size that many documents of real text need (30 bigrams a
+// document, a number that shrinks as the vocabulary saturates), within
+// 2^15 and 2^20 entries: doubling from a small table allocates and copies
+// as much again.
+func newIndexer(avgdl float64, docs int) *indexer {
+	n := 1 << 15
+	for n < 1<<20 && n < 32*docs {
+		n <<= 1
+	}
+	return &indexer{avgdl: avgdl, table: make([]entry, n), uni: make([]entry, 0x10000)}
 }
 
 func hashKey(k uint64) uint64 { return (k * 0x9E3779B97F4A7C15) >> 32 }
@@ -159,14 +236,52 @@ func (ix *indexer) addText(s string, head bool) {
 	if head {
 		ix.headBits, ix.inc = headBit, 0
 	}
+	// touchUnigram and touchBigram, with the common cases (a BMP rune; a
+	// bigram in the first entry probed) inline and the indexer's fields
+	// in locals; the calls save and reload them.
+	headBits, inc := ix.headBits, ix.inc
+	touched, nt := ix.touched, ix.nt
+	uni, table := ix.uni[:0x10000], ix.table
+	mask := uint64(len(table) - 1)
 	prev := rune(0)
 	for _, r := range t {
-		ix.touchUnigram(r)
+		if r < 0x10000 {
+			e := &uni[r]
+			if e.key == 0 {
+				ix.newEntry(e, unigram(r))
+			}
+			c := e.cnt
+			touched[nt] = -int32(r) - 1
+			if c == 0 {
+				nt++
+			}
+			e.cnt = (c | headBits) + inc
+		} else {
+			ix.nt = nt
+			ix.touchBigram(unigram(r))
+			nt, table = ix.nt, ix.table
+			mask = uint64(len(table) - 1)
+		}
 		if prev != 0 {
-			ix.touchBigram(bigram(prev, r))
+			k := bigram(prev, r)
+			i := hashKey(k) & mask
+			if e := &table[i]; e.key == k {
+				c := e.cnt
+				touched[nt] = int32(i)
+				if c == 0 {
+					nt++
+				}
+				e.cnt = (c | headBits) + inc
+			} else {
+				ix.nt = nt
+				ix.touchBigram(k)
+				nt, table = ix.nt, ix.table
+				mask = uint64(len(table) - 1)
+			}
 		}
 		prev = r
 	}
+	ix.nt = nt
 }
 
 func (ix *indexer) add(doc int32, d *Doc, body string, dl float64) {
@@ -241,28 +356,54 @@ type part struct {
 // special term, already encoded. The parts are joined only when the shard
 // is written, so no second copy of the postings is ever held.
 type term struct {
-	text  string
-	parts []part
-	enc   []byte // a special term's postings
-	size  int    // encoded bytes, about
-	shard int
+	key    uint64 // a unigram or bigram (see keyText); 0: a special term
+	text   string // a special term
+	parts  []part
+	nparts int
+	enc    []byte // a special term's postings
+	size   int    // encoded bytes, about
+	shard  int
 }
 
-// mergeTerms collects the indexers' terms.
+// mergeTerms collects the indexers' terms. Each term's parts are a piece
+// of one array, in the indexers' order.
 func mergeTerms(ixs []*indexer) []term {
-	all := map[uint64][]part{}
+	n := 0
 	for _, ix := range ixs {
+		n = max(n, ix.nused)
+	}
+	index := make(map[uint64]int32, n+0x10000)
+	var terms []term
+	// of[w] lists the term of each of ixs[w]'s entries, in the order of each
+	of := make([][]int32, len(ixs))
+	nparts := 0
+	for w, ix := range ixs {
 		ix.each(func(e *entry) {
-			all[e.key] = append(all[e.key], part{&ix.arena, e})
+			t, ok := index[e.key]
+			if !ok {
+				t = int32(len(terms))
+				index[e.key] = t
+				terms = append(terms, term{key: e.key})
+			}
+			terms[t].size += int(e.size)
+			terms[t].nparts++
+			of[w] = append(of[w], t)
+			nparts++
 		})
 	}
-	terms := make([]term, 0, len(all))
-	for k, refs := range all {
-		t := term{text: keyText(k), parts: refs}
-		for _, p := range refs {
-			t.size += int(p.e.size)
-		}
-		terms = append(terms, t)
+	parts := make([]part, nparts)
+	at := 0
+	for i := range terms {
+		terms[i].parts = parts[at : at : at+terms[i].nparts]
+		at += terms[i].nparts
+	}
+	for w, ix := range ixs {
+		i := 0
+		ix.each(func(e *entry) {
+			t := &terms[of[w][i]]
+			t.parts = append(t.parts, part{&ix.arena, e})
+			i++
+		})
 	}
 	return terms
 }
