@@ -207,6 +207,8 @@ var funcs = template.FuncMap{
 	// ref pairs a value with the base path, the data of a cached fragment
 	// that links to it.
 	"ref": func(base string, to any) Ref { return Ref{base, to} },
+	// kindURL is the site path of a 文种's listing.
+	"kindURL": func(kind string) string { return "kinds/" + kindSlug(kind) + "/" },
 }
 
 // NavURL is the page's URL when it is one of the main navigation's, else

@@ -27,7 +27,6 @@ package generator
 import (
 	"fmt"
 	"html/template"
-	"reflect"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -85,12 +84,11 @@ func (f *fragments) cached(name string, data any, key ...any) (template.HTML, er
 	default:
 		return "", fmt.Errorf("cached %q: one key at most, got %d", name, len(key))
 	}
-	if k != nil && !reflect.ValueOf(k).Comparable() {
-		return "", fmt.Errorf("cached %q: the key (%T) is not comparable; pass a key", name, k)
-	}
 	m := f.m.Load()
 	fk := fragKey{name, k}
-	if v, ok := m.Load(fk); ok {
+	if v, ok, err := loadFragment(m, fk); err != nil {
+		return "", fmt.Errorf("cached %q: the key (%T) is not comparable; pass a key", name, k)
+	} else if ok {
 		return v.(template.HTML), nil
 	}
 	var b strings.Builder
@@ -101,4 +99,17 @@ func (f *fragments) cached(name string, data any, key ...any) (template.HTML, er
 	// bytes, so whichever is stored first serves.
 	v, _ := m.LoadOrStore(fk, template.HTML(b.String()))
 	return v.(template.HTML), nil
+}
+
+// loadFragment looks k up in m; a key that cannot be hashed (a slice, or a Ref to
+// one) is an error, not a panic. Checking first with reflect would cost
+// every lookup more than the lookup.
+func loadFragment(m *sync.Map, k fragKey) (v any, ok bool, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%v", r)
+		}
+	}()
+	v, ok = m.Load(k)
+	return v, ok, nil
 }
