@@ -194,7 +194,7 @@ func (s *Stream) Finish(write func(name string, data []byte) error) (Stats, erro
 	}
 
 	// Merge the workers' terms into one list, each with its shard.
-	terms := mergeTerms(parts)
+	terms := mergeTerms(parts, len(special))
 	for t, docs := range special {
 		var enc []byte
 		prev := int32(-1)
@@ -214,7 +214,7 @@ func (s *Stream) Finish(write func(name string, data []byte) error) (Stats, erro
 		nShards <<= 1
 	}
 	for i := range terms {
-		terms[i].shard = int(terms[i].hash() & uint32(nShards-1))
+		terms[i].shard = int32(terms[i].hash() & uint32(nShards-1))
 	}
 	slices.SortFunc(terms, func(a, b term) int {
 		return cmp.Or(cmp.Compare(a.shard, b.shard), compareText(&a, &b))
@@ -241,7 +241,7 @@ func (s *Stream) Finish(write func(name string, data []byte) error) (Stats, erro
 	// written in order.
 	bounds := make([]int, nShards+1)
 	for sh, i := 0, 0; sh < nShards; sh++ {
-		for i < len(terms) && terms[i].shard == sh {
+		for i < len(terms) && int(terms[i].shard) == sh {
 			i++
 		}
 		bounds[sh+1] = i
@@ -262,12 +262,13 @@ func (s *Stream) Finish(write func(name string, data []byte) error) (Stats, erro
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
+				var scratch []byte
 				for {
 					sh := int(next.Add(1)) - 1
 					if sh >= b1 {
 						return
 					}
-					data, n := encodeShard(terms[bounds[sh]:bounds[sh+1]])
+					data, n := encodeShard(terms[bounds[sh]:bounds[sh+1]], &scratch)
 					encoded[sh-b0] = shard{data, contentHash(data), n}
 				}
 			}()
@@ -394,15 +395,14 @@ func contentHash(data []byte) string {
 }
 
 // encodeShard returns the JSON of one posting shard, and the number of
-// postings in it.
-func encodeShard(terms []term) ([]byte, int) {
+// postings in it. scratch is a buffer to reuse.
+func encodeShard(terms []term, scratch *[]byte) ([]byte, int) {
 	n := 3
 	for _, t := range terms {
 		n += t.textLen() + t.size + 6
 	}
 	buf := bytes.NewBuffer(make([]byte, 0, n))
 	postings := 0
-	var scratch []byte
 	buf.WriteByte('{')
 	for i := range terms {
 		if i > 0 {
@@ -417,7 +417,7 @@ func encodeShard(terms []term) ([]byte, int) {
 			writeJSONString(buf, terms[i].text)
 		}
 		buf.WriteString(`:"`)
-		b, n := appendPostings(buf.AvailableBuffer(), &terms[i], &scratch)
+		b, n := appendPostings(buf.AvailableBuffer(), &terms[i], scratch)
 		postings += n
 		buf.Write(b)
 		buf.WriteByte('"')

@@ -110,11 +110,12 @@ const headBit = 1 << 31
 
 // indexer indexes a contiguous range of documents.
 type indexer struct {
-	avgdl float64
-	table []entry // bigrams and astral unigrams, open addressing
-	nused int     // table entries in use
-	uni   []entry // BMP unigrams, indexed by rune
-	arena arena
+	avgdl  float64
+	table  []entry // bigrams and astral unigrams, open addressing
+	nused  int     // table entries in use
+	nterms int     // entries in use, table and uni
+	uni    []entry // BMP unigrams, indexed by rune
+	arena  arena
 	// touched[:nt] lists the entries counted in the current document:
 	// i >= 0 is table[i], i < 0 is uni[-i-1]. Counting writes past nt,
 	// so touched has room for every rune and bigram of the text.
@@ -174,6 +175,7 @@ func (ix *indexer) grow() {
 func (ix *indexer) newEntry(e *entry, k uint64) {
 	p, end := ix.arena.newSlice(0)
 	*e = entry{key: k, last: -1, start: p, pos: p, end: end}
+	ix.nterms++
 }
 
 // count counts one occurrence in e, at touched index t. It does not
@@ -359,25 +361,26 @@ type term struct {
 	key    uint64 // a unigram or bigram (see keyText); 0: a special term
 	text   string // a special term
 	parts  []part
-	nparts int
 	enc    []byte // a special term's postings
 	size   int    // encoded bytes, about
-	shard  int
+	nparts int32
+	shard  int32
 }
 
-// mergeTerms collects the indexers' terms. Each term's parts are a piece
-// of one array, in the indexers' order.
-func mergeTerms(ixs []*indexer) []term {
+// mergeTerms collects the indexers' terms, in a slice with room for extra
+// more. Each term's parts are a piece of one array, in the indexers' order.
+func mergeTerms(ixs []*indexer, extra int) []term {
 	n := 0
 	for _, ix := range ixs {
-		n = max(n, ix.nused)
+		n = max(n, ix.nterms)
 	}
-	index := make(map[uint64]int32, n+0x10000)
-	var terms []term
+	index := make(map[uint64]int32, n)
+	terms := make([]term, 0, n+n/4+extra)
 	// of[w] lists the term of each of ixs[w]'s entries, in the order of each
 	of := make([][]int32, len(ixs))
 	nparts := 0
 	for w, ix := range ixs {
+		of[w] = make([]int32, 0, ix.nterms)
 		ix.each(func(e *entry) {
 			t, ok := index[e.key]
 			if !ok {
@@ -394,8 +397,9 @@ func mergeTerms(ixs []*indexer) []term {
 	parts := make([]part, nparts)
 	at := 0
 	for i := range terms {
-		terms[i].parts = parts[at : at : at+terms[i].nparts]
-		at += terms[i].nparts
+		n := int(terms[i].nparts)
+		terms[i].parts = parts[at : at : at+n]
+		at += n
 	}
 	for w, ix := range ixs {
 		i := 0
