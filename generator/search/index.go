@@ -131,11 +131,11 @@ type indexer struct {
 // newIndexer returns an indexer for about docs documents. Its table starts
 // at the size that many documents of real text need (30 bigrams a
 // document, a number that shrinks as the vocabulary saturates), within
-// 2^15 and 2^20 entries: doubling from a small table allocates and copies
-// as much again.
+// 2^15 and 2^18 entries: doubling from a small table allocates and copies
+// as much again, and a larger one would often be too large.
 func newIndexer(avgdl float64, docs int) *indexer {
 	n := 1 << 15
-	for n < 1<<20 && n < 32*docs {
+	for n < 1<<18 && n < 32*docs {
 		n <<= 1
 	}
 	return &indexer{avgdl: avgdl, table: make([]entry, n), uni: make([]entry, 0x10000)}
