@@ -87,8 +87,9 @@ func Build(ctx context.Context, opt Options) (st Stats, warnings diag.List, err 
 	}
 
 	// Pass 1: parse every body for its citations and outline, and feed its
-	// text to the search index as it is made. No body or text is kept, so
-	// memory does not grow with the size of the archive's text.
+	// text to the search index as it is made. No body or text is kept, and
+	// HTML only up to keptHTMLBudget, so memory does not grow with the size
+	// of the archive's text.
 	mds := newMarkdownPool(workers)
 	ix := site.xrefIndex()
 	w := &writer{out: opt.Out, m: newMinifier(opt.Config.Minify)}
@@ -99,11 +100,6 @@ func Build(ctx context.Context, opt Options) (st Stats, warnings diag.List, err 
 	}
 	if err := site.scanBodies(ctx, workers, opt.Content, mds, ix, idx); err != nil {
 		return st, warnings, err
-	}
-	if idx != nil {
-		if _, err := idx.stream.Finish(func(name string, data []byte) error { return w.write(name, "", data) }); err != nil {
-			return st, warnings, fmt.Errorf("search index: %w", err)
-		}
 	}
 
 	// Pass 2: every page, each document's body rendered again as its page
@@ -136,6 +132,13 @@ func Build(ctx context.Context, opt Options) (st Stats, warnings diag.List, err 
 	})
 	if err != nil {
 		return st, warnings, err
+	}
+	// The search index is written after the pages, when the HTML kept
+	// from pass 1 is gone: its postings are encoded with less beside them.
+	if idx != nil {
+		if _, err := idx.stream.Finish(func(name string, data []byte) error { return w.write(name, "", data) }); err != nil {
+			return st, warnings, fmt.Errorf("search index: %w", err)
+		}
 	}
 	if err := w.copyAssets(theme); err != nil {
 		return st, warnings, err
@@ -258,7 +261,7 @@ func (s *Site) scanBodies(ctx context.Context, workers int, fsys fs.FS, mds mark
 // Markdown) that pass 1 of a build keeps for pass 2. A 10k archive fits in
 // it; a larger one has the rest of its bodies parsed again as their pages
 // are written, so memory stays bounded.
-const keptHTMLBudget = 384 << 20
+const keptHTMLBudget = 256 << 20
 
 // readBody reads a document's Markdown body from the content folder.
 func readBody(fsys fs.FS, d *Doc) ([]byte, error) {

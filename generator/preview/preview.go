@@ -162,7 +162,7 @@ func (s *Server) Build(ctx context.Context) error {
 	if n := len(warnings); n > 0 {
 		note = fmt.Sprintf(" (%d warnings: gazette build -v lists them)", n)
 	}
-	fmt.Fprintf(s.opt.Log, "gazette: built %d pages in %s%s\n", next.pages, time.Since(start).Round(time.Millisecond), note)
+	fmt.Fprintf(s.opt.Log, "gazette: ready: %d pages in %s%s\n", next.pages, time.Since(start).Round(time.Millisecond), note)
 	s.hub.publish(next)
 	return nil
 }
