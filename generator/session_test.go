@@ -170,7 +170,7 @@ func BenchmarkSessionEdit(b *testing.B) {
 	d := p.site.Docs[len(p.site.Docs)/2]
 	file := filepath.Join(dir, filepath.FromSlash(d.path))
 	page := outputName(d.URL)
-	b.ResetTimer()
+	var prepare, render time.Duration
 	for i := 0; b.Loop(); i++ {
 		f, err := os.OpenFile(file, os.O_APPEND|os.O_WRONLY, 0)
 		if err != nil {
@@ -179,14 +179,26 @@ func BenchmarkSessionEdit(b *testing.B) {
 		fmt.Fprintf(f, "\n第%d次修改。\n", i)
 		f.Close()
 		sess.Changed(d.path) // as serve's watcher reports it
+		t0 := time.Now()
 		p, _, err := sess.Prepare(context.Background(), opt)
 		if err != nil {
 			b.Fatal(err)
 		}
+		t1 := time.Now()
 		if _, ok, err := p.File(page); !ok || err != nil {
 			b.Fatalf("%s: ok %v, %v", page, ok, err)
 		}
+		prepare += t1.Sub(t0)
+		render += time.Since(t1)
 	}
+	b.ReportMetric(float64(prepare.Milliseconds())/float64(b.N), "prepare-ms/op")
+	b.ReportMetric(float64(render.Microseconds())/1000/float64(b.N), "page-ms/op")
+	// The first search after a save builds the index from the kept texts.
+	t0 := time.Now()
+	if _, ok, err := p.File("search/manifest.json"); !ok || err != nil {
+		b.Fatalf("search/manifest.json: ok %v, %v", ok, err)
+	}
+	b.ReportMetric(float64(time.Since(t0).Milliseconds()), "search-ms")
 }
 
 // TestSessionChanged checks the watcher's contract: after Changed, only the
