@@ -82,11 +82,21 @@ func postingLen(gap uint32) uint32 {
 
 // appendPosting appends a posting to e's list.
 func (a *arena) appendPosting(e *entry, gap uint32, weight byte) {
-	e.size += postingLen(gap)
 	pos := e.pos
+	if gap < 4 && pos < e.end {
+		// the common case, one byte (one or two characters in the index)
+		a.pages[pos>>pageBits][pos&pageMask] = weight | byte(gap)<<5
+		e.pos = pos + 1
+		e.size++
+		if gap != 0 {
+			e.size++
+		}
+		return
+	}
+	e.size += postingLen(gap)
 	if pos+maxMemPosting <= e.end {
-		// the common case: the slice has room for the longest posting,
-		// which is encoded in place, the arena not read
+		// the slice has room for the longest posting, encoded in place:
+		// the arena is not read
 		o := pos & pageMask
 		e.pos += uint32(len(appendMemPosting(a.pages[pos>>pageBits][o:o:o+maxMemPosting], gap, weight)))
 		return

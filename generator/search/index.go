@@ -422,33 +422,50 @@ func appendPostings(b []byte, t *term, scratch *[]byte) ([]byte, int) {
 	}
 	n := 0
 	prev := int32(-1)
-	for i, pt := range t.parts {
+	for _, pt := range t.parts {
 		mem := pt.a.appendList((*scratch)[:0], pt.e)
 		*scratch = mem
-		for j := 0; j < len(mem); n++ {
-			first := j == 0
+		// the part's first document, as a gap from the last one
+		w, gap, j := decodeMemPosting(mem, 0)
+		b = appendPosting(b, gap-uint32(prev+1), w)
+		n++
+		for j < len(mem) {
 			c := mem[j]
-			j++
-			gap := uint32(c>>5) & 3
-			if c&0x80 != 0 {
-				for sh := 2; ; sh += 7 {
-					d := mem[j]
-					j++
-					gap |= uint32(d&0x7F) << sh
-					if d&0x80 == 0 {
-						break
-					}
-				}
+			switch {
+			case c < 0x20: // no gap
+				b = append(b, numDigits[c])
+				j++
+			case c < 0x80: // a gap of 1 to 3
+				b = append(b, numDigits[32|c&31], numDigits[c>>5])
+				j++
+			default:
+				w, gap, j = decodeMemPosting(mem, j)
+				b = appendPosting(b, gap, w)
 			}
-			if first && i > 0 {
-				// the part's first document, as a gap from the last one
-				gap -= uint32(prev + 1)
-			}
-			b = appendPosting(b, gap, c&31)
+			n++
 		}
 		prev = pt.e.last
 	}
 	return b, n
+}
+
+// decodeMemPosting decodes the posting at mem[j] (see appendMemPosting),
+// and returns the index after it.
+func decodeMemPosting(mem []byte, j int) (weight byte, gap uint32, next int) {
+	c := mem[j]
+	j++
+	gap = uint32(c>>5) & 3
+	if c&0x80 != 0 {
+		for sh := 2; ; sh += 7 {
+			d := mem[j]
+			j++
+			gap |= uint32(d&0x7F) << sh
+			if d&0x80 == 0 {
+				break
+			}
+		}
+	}
+	return c & 31, gap, j
 }
 
 // countPostings returns the number of postings in b, an encoded list.

@@ -39,7 +39,21 @@ func appendNormalized(dst []rune, s string) []rune {
 	// The pending segment is s[start:i]; single holds its rune when it is
 	// one BMP rune (the fast path), else -1.
 	start, single := 0, rune(-1)
-	for i, r := range s {
+	for next := 0; next < len(s); {
+		// decode as range does, three-byte sequences (CJK) inline
+		i := next
+		r, size := rune(s[i]), 1
+		if c := s[i]; c >= utf8.RuneSelf {
+			if c&0xF0 == 0xE0 && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
+				r, size = rune(c&0x0F)<<12|rune(s[i+1]&0x3F)<<6|rune(s[i+2]&0x3F), 3
+				if r < 0x800 || 0xD800 <= r && r <= 0xDFFF {
+					r, size = utf8.DecodeRuneInString(s[i:])
+				}
+			} else {
+				r, size = utf8.DecodeRuneInString(s[i:])
+			}
+		}
+		next = i + size
 		var boundary bool
 		if r < 0x10000 {
 			boundary = f.bmp[r]&boundaryBit != 0
