@@ -95,7 +95,8 @@ type Prepared struct {
 	pages map[string]*lazyFile // output name → page
 	other map[string][]byte    // theme assets
 
-	searchOnce  sync.Once
+	searchMu    sync.Mutex
+	searchDone  bool
 	searchFiles map[string][]byte
 	searchErr   error
 
@@ -274,11 +275,11 @@ func (p *Prepared) File(name string) (data []byte, ok bool, err error) {
 		return b, true, nil
 	}
 	if strings.HasPrefix(name, "search/") {
-		p.searchOnce.Do(p.buildSearch)
-		if p.searchErr != nil {
-			return nil, true, p.searchErr
+		files, err := p.search(context.Background())
+		if err != nil {
+			return nil, true, err
 		}
-		b, ok := p.searchFiles[name]
+		b, ok := files[name]
 		return b, ok, nil
 	}
 	p.hostOnce.Do(p.buildHostFiles)
@@ -306,11 +307,31 @@ func (p *Prepared) renderPage(j pageJob) ([]byte, error) {
 	return p.minify(outputName(j.page.URL), "text/html", b)
 }
 
+// WarmSearch builds the search index now rather than on the first search,
+// unless ctx ends first: serve calls it after a rebuild, and cancels it when
+// the next save comes.
+func (p *Prepared) WarmSearch(ctx context.Context) { p.search(ctx) }
+
+// search returns the search index's files, building them on first use
+// from the scanned texts. A build cut short by ctx is not kept.
+func (p *Prepared) search(ctx context.Context) (map[string][]byte, error) {
+	p.searchMu.Lock()
+	defer p.searchMu.Unlock()
+	if !p.searchDone {
+		files, err := p.buildSearch(ctx)
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		p.searchFiles, p.searchErr, p.searchDone = files, err, true
+	}
+	return p.searchFiles, p.searchErr
+}
+
 // buildSearch makes the search index from the scanned texts.
-func (p *Prepared) buildSearch() {
+func (p *Prepared) buildSearch(ctx context.Context) (map[string][]byte, error) {
 	s := p.site
 	if _, ok := p.tpl["search"]; !ok {
-		return
+		return nil, nil
 	}
 	idx := s.newSearchIndex(runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
@@ -319,6 +340,9 @@ func (p *Prepared) buildSearch() {
 		go func() {
 			defer wg.Done()
 			for _, i := range idx.stream.Range(w) {
+				if ctx.Err() != nil {
+					return
+				}
 				if i >= len(s.Docs) { // an office's page
 					body := idx.docs[i].Body
 					idx.stream.Add(w, i, body, len(body))
@@ -329,16 +353,18 @@ func (p *Prepared) buildSearch() {
 		}()
 	}
 	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	files := map[string][]byte{}
 	_, err := idx.stream.Finish(func(name string, data []byte) error {
 		files[name] = data // written compact; Build does not minify it either
 		return nil
 	})
 	if err != nil {
-		p.searchErr = fmt.Errorf("search index: %w", err)
-		return
+		return nil, fmt.Errorf("search index: %w", err)
 	}
-	p.searchFiles = files
+	return files, nil
 }
 
 // buildHostFiles makes the sitemap, feed and robots.txt.
@@ -388,11 +414,11 @@ func (p *Prepared) Names() []string {
 // would have: for tests, and for a preview that wants to see every error.
 func (p *Prepared) BuildAll(ctx context.Context, out Output) error {
 	names := p.Names()
-	p.searchOnce.Do(p.buildSearch)
-	if p.searchErr != nil {
-		return p.searchErr
+	search, err := p.search(ctx)
+	if err != nil {
+		return err
 	}
-	for n := range p.searchFiles {
+	for n := range search {
 		names = append(names, n)
 	}
 	workers := p.opt.Workers

@@ -244,3 +244,23 @@ func TestSessionChanged(t *testing.T) {
 		}
 	}
 }
+
+// TestWarmSearchCancelled checks that a background search build cut short
+// is not kept: the next search builds the index.
+func TestWarmSearchCancelled(t *testing.T) {
+	cfg, err := LoadConfig("testdata/site/config.toml", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _, err := NewSession().Prepare(context.Background(), Options{Config: cfg, Content: os.DirFS("testdata/site/content"), ContentName: "content/"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	p.WarmSearch(ctx)
+	b, ok, err := p.File("search/manifest.json")
+	if !ok || err != nil || len(b) == 0 {
+		t.Fatalf("search/manifest.json after a cancelled warm-up: %d bytes, ok %v, %v", len(b), ok, err)
+	}
+}

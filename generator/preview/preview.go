@@ -59,6 +59,10 @@ import (
 	"gazette/generator/diag"
 )
 
+// warmDelay is how long after a rebuild the search index starts building
+// in the background.
+const warmDelay = 500 * time.Millisecond
+
 // EventsPath is where, below the base path, the live-reload events are
 // served.
 const EventsPath = "__gazette/events"
@@ -92,6 +96,9 @@ type Server struct {
 	sess    *generator.Session
 	sessKey string
 	changes pending
+	// warmCancel stops the background search-index build of the site
+	// being replaced.
+	warmCancel context.CancelFunc
 	builds  atomic.Int64 // build attempts, for tests and logs
 	ready   chan struct{}
 }
@@ -129,6 +136,10 @@ func (s *Server) Base() string { return s.current.Load().base }
 func (s *Server) Build(ctx context.Context) error {
 	s.buildMu.Lock()
 	defer s.buildMu.Unlock()
+	if s.warmCancel != nil {
+		s.warmCancel() // the site it warms is about to be replaced
+		s.warmCancel = nil
+	}
 	start := time.Now()
 	gen := s.gen.Add(1)
 	s.builds.Add(1)
@@ -158,6 +169,21 @@ func (s *Server) Build(ctx context.Context) error {
 		return problems
 	}
 	s.current.Store(next)
+	// Build the search index in the background, so that a search soon
+	// after the save need not wait: after a pause, so that the page the
+	// browser reloads and a quick next save do not compete with it. The
+	// next build cancels it.
+	if prep, ok := next.files.(*generator.Prepared); ok {
+		warm, cancel := context.WithCancel(ctx)
+		s.warmCancel = cancel
+		go func() {
+			select {
+			case <-warm.Done():
+			case <-time.After(warmDelay):
+				prep.WarmSearch(warm)
+			}
+		}()
+	}
 	note := ""
 	if n := len(warnings); n > 0 {
 		note = fmt.Sprintf(" (%d warnings: gazette build -v lists them)", n)
