@@ -91,6 +91,7 @@ type Prepared struct {
 	mds   markdownPool
 	m     *minify.M
 
+	texts []string // plain text of each document, for search
 	jobs  []pageJob
 	pages map[string]*lazyFile // output name → page
 	other map[string][]byte    // theme assets
@@ -178,6 +179,7 @@ func (s *Session) Prepare(ctx context.Context, opt Options) (p *Prepared, warnin
 	}
 
 	found := make([][]xref.Citation, len(site.Docs))
+	p.texts = make([]string, len(site.Docs))
 	err = parallel(ctx, workers, len(site.Docs), func(i int) error {
 		d := site.Docs[i]
 		sc := d.file.scan
@@ -192,6 +194,7 @@ func (s *Session) Prepare(ctx context.Context, opt Options) (p *Prepared, warnin
 		}
 		d.Outline = sc.outline
 		found[i] = sc.cites
+		p.texts[i] = sc.text // the next Prepare may replace d.file.scan
 		return nil
 	})
 	if err != nil {
@@ -348,7 +351,7 @@ func (p *Prepared) buildSearch(ctx context.Context) (map[string][]byte, error) {
 					idx.stream.Add(w, i, body, len(body))
 					continue
 				}
-				idx.stream.Add(w, i, s.Docs[i].file.scan.text, s.Docs[i].bodyLen)
+				idx.stream.Add(w, i, p.texts[i], s.Docs[i].bodyLen)
 			}
 		}()
 	}
