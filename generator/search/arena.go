@@ -1,6 +1,9 @@
 package search
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+	"math/bits"
+)
 
 // An arena holds an indexer's posting lists while the index is built: each
 // list is a chain of slices in large pages, so that a list grows without
@@ -71,34 +74,30 @@ func appendMemPosting(b []byte, gap uint32, weight byte) []byte {
 
 // postingLen is the length of appendPosting's encoding of a gap.
 func postingLen(gap uint32) uint32 {
-	n := uint32(1)
-	if gap > 0 {
-		for n++; gap >= 32; gap >>= 5 {
-			n++
-		}
+	if gap == 0 {
+		return 1
 	}
-	return n
+	return 1 + uint32(bits.Len32(gap)+4)/5
 }
 
-// appendPosting appends a posting to e's list.
-func (a *arena) appendPosting(e *entry, gap uint32, weight byte) {
-	pos := e.pos
-	if gap < 4 && pos < e.end {
-		// the common case, one byte (one or two characters in the index)
-		a.pages[pos>>pageBits][pos&pageMask] = weight | byte(gap)<<5
-		e.pos = pos + 1
-		e.size++
-		if gap != 0 {
-			e.size++
-		}
-		return
-	}
+// appendLong appends a posting to e's list. indexer.add appends those of
+// one byte (a gap below 4) itself, when the slice has room.
+func (a *arena) appendLong(e *entry, gap uint32, weight byte) {
 	e.size += postingLen(gap)
+	pos := e.pos
 	if pos+maxMemPosting <= e.end {
-		// the slice has room for the longest posting, encoded in place:
-		// the arena is not read
+		// the slice has room for the longest posting, written in place
+		// (the arena is not read); the gap is at least 4
 		o := pos & pageMask
-		e.pos += uint32(len(appendMemPosting(a.pages[pos>>pageBits][o:o:o+maxMemPosting], gap, weight)))
+		pg := a.pages[pos>>pageBits][o : o+maxMemPosting]
+		pg[0] = weight | byte(gap&3)<<5 | 0x80
+		k := 1
+		for gap >>= 2; gap >= 0x80; gap >>= 7 {
+			pg[k] = byte(gap) | 0x80
+			k++
+		}
+		pg[k] = byte(gap)
+		e.pos = pos + uint32(k+1)
 		return
 	}
 	var buf [maxMemPosting]byte

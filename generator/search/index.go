@@ -300,6 +300,7 @@ func (ix *indexer) add(doc int32, d *Doc, body string, dl float64) {
 	for tf := range ix.levels {
 		ix.levels[tf] = bm25Level(tf, dl, ix.avgdl)
 	}
+	a := &ix.arena
 	for _, t := range ix.touched[:ix.nt] {
 		var e *entry
 		if t >= 0 {
@@ -319,8 +320,18 @@ func (ix *indexer) add(doc int32, d *Doc, body string, dl float64) {
 		if cnt&headBit != 0 {
 			v |= 1
 		}
-		// the first gap counts from -1, as if this part stood alone
-		ix.arena.appendPosting(e, uint32(doc-e.last-1), v)
+		// the first gap counts from -1, as if this part stood alone; a
+		// posting of one byte is stored here, others by appendLong
+		if gap, pos := uint32(doc-e.last-1), e.pos; gap < 4 && pos < e.end {
+			a.pages[pos>>pageBits][pos&pageMask] = v | byte(gap)<<5
+			e.pos = pos + 1
+			e.size++
+			if gap != 0 {
+				e.size++
+			}
+		} else {
+			a.appendLong(e, gap, v)
+		}
 		e.last = doc
 	}
 }

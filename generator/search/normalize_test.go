@@ -225,3 +225,13 @@ func FuzzNormalize(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkNormalize normalizes real gazette text, as the indexer does.
+func BenchmarkNormalize(b *testing.B) {
+	text := strings.Join(sentences(b), "\n")
+	b.SetBytes(int64(len(text)))
+	var dst []rune
+	for b.Loop() {
+		dst = appendNormalized(dst[:0], text)
+	}
+}
