@@ -92,7 +92,17 @@
 //
 // BenchmarkBuild indexes synthetic documents of real sentences (-big adds
 // 100,000) and reports CPU time per build, steadier than wall time on a
-// shared machine. Two developer tests, skipped unless their variables are
+// shared machine. BenchmarkStream feeds a scale corpus's documents through
+// the Stream API as the site build does; TestCorpusHash checks that the
+// index of a corpus has the hash it had (TestGolden does so for a fixed
+// input on every run: an optimization must not change a byte), and
+// TestStreamHeap reports the indexers' memory:
+//
+//	GAZETTE_CORPUS=scale/10000 go test -run - -bench Stream -benchmem ./generator/search
+//	GAZETTE_CORPUS=scale/10000 GAZETTE_CORPUS_HASH=<hash> go test -run CorpusHash -v ./generator/search
+//	GAZETTE_CORPUS=scale/100000 go test -run StreamHeap -v ./generator/search
+//
+// Two further developer tests, skipped unless their variables are
 // set, measure a scale corpus (cmd/gazette-corpus) and compare with
 // Pagefind (npm package pagefind) run on the same built pages:
 //
