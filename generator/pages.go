@@ -221,6 +221,20 @@ func (p *Page) NavURL() string {
 	return ""
 }
 
+// CrumbTrail is a key that is the same for pages with the same
+// breadcrumbs, and only for them: the key of the cached trail (the
+// documents of an issue share theirs).
+func (p *Page) CrumbTrail() string {
+	var b strings.Builder
+	for _, c := range p.Crumbs {
+		b.WriteString(c.Title)
+		b.WriteByte(0)
+		b.WriteString(c.URL)
+		b.WriteByte(0)
+	}
+	return b.String()
+}
+
 // pageFor builds the common part of a page.
 func (s *Site) pageFor(kind, title, url string) *Page {
 	p := &Page{
