@@ -497,3 +497,41 @@ func (o *mapOutput) WriteFile(name string, data []byte) error {
 	o.files[name] = data
 	return nil
 }
+
+// TestRenderError: pages render when requested, so a template that fails
+// on one kind of page does not stop the build; opening such a page shows
+// the error in the overlay with status 500, and fixing the theme recovers.
+func TestRenderError(t *testing.T) {
+	t.Parallel()
+	dir := copySite(t)
+	p := startPreview(t, dir)
+	ev := p.subscribe()
+	// index is a function that fails at execution on a missing key.
+	p.write("themes/mine/layouts/document.html", `{{define "main"}}{{index .Site.Config.Title 99}}{{end}}`)
+	cfg := p.read("config.toml")
+	p.write("config.toml", cfg+"theme = \"mine\"\n")
+	for {
+		if e := p.next(ev); e.name != "reload" {
+			t.Fatalf("event %+v, want reload", e)
+		}
+		if code, _ := p.get("documents/report-2024/"); code == 500 {
+			break
+		}
+	}
+	code, body := p.get("documents/report-2024/")
+	if code != 500 || !strings.Contains(body, `id="gazette-overlay"`) || !strings.Contains(body, "document.html") {
+		t.Fatalf("broken page: %d, want 500 with the template error in the overlay:\n%s", code, body)
+	}
+	if code, _ := p.get(""); code != 200 {
+		t.Errorf("home page: %d, want 200 (its template is fine)", code)
+	}
+	os.Remove(filepath.Join(dir, "themes/mine/layouts/document.html"))
+	for {
+		if e := p.next(ev); e.name != "reload" {
+			t.Fatalf("event %+v, want reload", e)
+		}
+		if code, _ := p.get("documents/report-2024/"); code == 200 {
+			break
+		}
+	}
+}
