@@ -56,6 +56,9 @@ const (
 	maxShards   = 1 << 12
 	// hashBytes is the length of a file's content hash, in bytes.
 	hashBytes = 6
+	// maxTextPerIndexer is the most text one indexer is given (see
+	// NewStream).
+	maxTextPerIndexer = 4 << 30
 )
 
 // BM25 parameters.
@@ -112,7 +115,8 @@ type Stream struct {
 }
 
 // NewStream prepares an index of docs. avgdl is the mean of the lengths
-// that Add will be given; workers bounds the parallelism.
+// that Add will be given; workers bounds the parallelism, but for more
+// than 4 GB of text (Workers tells).
 func NewStream(docs []Doc, avgdl float64, workers int) *Stream {
 	s := &Stream{order: make([]*Doc, len(docs)), at: make([]int, len(docs)), byPos: make([]int, len(docs)), excerpts: make([]string, len(docs))}
 	for i := range docs {
@@ -129,6 +133,9 @@ func NewStream(docs []Doc, avgdl float64, workers int) *Stream {
 		avgdl = 1
 	}
 	workers = max(1, min(workers, len(docs)/64))
+	// An indexer's arena addresses 4 GB of postings, which take about 0.4
+	// bytes a byte of text: more than 4 GB of text is split further.
+	workers = max(workers, min(len(docs), int(avgdl*float64(len(docs))/maxTextPerIndexer)+1))
 	s.parts = make([]*indexer, workers)
 	s.bounds = make([]int, workers+1)
 	for w := range workers {

@@ -99,3 +99,15 @@ func TestTermText(t *testing.T) {
 		}
 	}
 }
+
+// TestStreamSplitsText checks that a corpus of more text than one
+// indexer's arena can address is split among more workers than asked for.
+func TestStreamSplitsText(t *testing.T) {
+	docs := make([]Doc, 10)
+	if n := NewStream(docs, 1<<30, 1).Workers(); n != 3 {
+		t.Errorf("10 documents of 1 GB on 1 worker: %d workers, want 3", n)
+	}
+	if n := NewStream(docs, 1000, 1).Workers(); n != 1 {
+		t.Errorf("10 small documents on 1 worker: %d workers, want 1", n)
+	}
+}
