@@ -20,7 +20,7 @@ import (
 // entry points to.
 type arena struct {
 	pages [][]byte
-	off   uint32 // offset of the next free byte
+	off   uint64 // offset of the next free byte
 }
 
 const (
@@ -38,22 +38,22 @@ var sliceSizes = [...]uint32{8, 12, 20, 32, 48, 72, 112, 168, 256, 384, 512}
 // offset and that of its level byte.
 func (a *arena) newSlice(level int) (off, end uint32) {
 	size := sliceSizes[level]
-	if uint64(a.off)+uint64(size) > uint64(len(a.pages))<<pageBits {
+	if a.off+uint64(size) > uint64(len(a.pages))<<pageBits {
 		if len(a.pages) >= 1<<(32-pageBits) {
 			panic("search: more than 4 GB of postings in one indexer")
 		}
 		a.pages = append(a.pages, make([]byte, pageSize))
-		a.off = uint32(len(a.pages)-1) << pageBits
+		a.off = uint64(len(a.pages)-1) << pageBits
 	}
-	off = a.off
-	a.off += size
+	off = uint32(a.off)
+	a.off += uint64(size)
 	end = off + size - 1
 	a.pages[end>>pageBits][end&pageMask] = byte(level + 1)
 	return off, end
 }
 
 // Postings are kept in the arena in a shorter form than the index's
-// characters, 30% fewer bytes: a byte holding the weight (bits 0–4) and
+// characters, about 30% fewer bytes: a byte holding the weight (bits 0–4) and
 // the gap's two low bits (5–6), bit 7 set when the rest of the gap, gap>>2,
 // follows in 7-bit groups, least significant first, bit 7 set in all but
 // the last. A gap below 4 thus costs one byte, below 512 two.
