@@ -3,6 +3,7 @@ package generator
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"io/fs"
 	"path"
@@ -65,62 +66,52 @@ type loadOptions struct {
 	// changed, when not nil, are the only files of prev that may have
 	// changed (a watcher saw them): the others are reused unchecked.
 	changed map[string]bool
+	// listing, when not nil, is the listing of the content folder by an
+	// earlier load (paths nil: none yet), which load replaces with its
+	// own. With changed, only the changed paths are listed again.
+	listing *listing
+}
+
+// listing is the content files a walk of the content folder found, sorted,
+// with the problems of the walk itself (symbolic links, unreadable
+// folders).
+type listing struct {
+	paths    []string
+	problems diag.List
 }
 
 // load reads every .md file below root in fsys and decodes it. prefix is
 // how file names appear in messages (e.g. "content/"). Files come back
 // sorted by path.
 func load(ctx context.Context, fsys fs.FS, prefix string, opt loadOptions) ([]*loaded, diag.List) {
-	var problems diag.List
-	var paths []string
+	var lst *listing
+	if opt.changed != nil && opt.listing != nil && opt.listing.paths != nil {
+		lst = relist(fsys, prefix, opt.listing, opt.changed)
+	} else {
+		lst = walk(fsys, prefix, ".", &listing{})
+		sort.Strings(lst.paths)
+	}
+	if opt.listing != nil {
+		*opt.listing = *lst
+	}
+	paths := lst.paths
+	problems := append(diag.List(nil), lst.problems...)
 	var reused map[string]*loaded
 	if opt.prev != nil {
 		reused = map[string]*loaded{}
-	}
-	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			problems.Errorf(prefix+p, 0, "cannot read: %v", err)
-			return nil
-		}
-		name := d.Name()
-		if d.IsDir() {
-			if p != "." && (strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")) {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		if strings.HasPrefix(name, ".") {
-			return nil
-		}
-		if d.Type()&fs.ModeSymlink != 0 && !strings.HasPrefix(name, "_") {
-			if st, err := fs.Stat(fsys, p); err == nil && st.IsDir() {
-				problems.Errorf(prefix+p, 0, "is a symbolic link to a folder, which gazette does not follow: move the folder into the content folder")
-				return nil
-			}
-		}
-		if !strings.HasSuffix(name, ".md") {
-			return nil
-		}
-		if d.Type()&fs.ModeSymlink != 0 {
-			problems.Errorf(prefix+p, 0, "is a symbolic link: content files must be regular files inside the content folder")
-			return nil
-		}
-		if reused != nil {
-			if f := opt.prev[p]; f != nil && !f.mtime.IsZero() {
-				if opt.changed != nil && !opt.changed[p] {
-					reused[p] = f
-				} else if st, err := d.Info(); err == nil && st.Size() == f.size && st.ModTime().Equal(f.mtime) {
+		for _, p := range paths {
+			f := opt.prev[p]
+			switch {
+			case f == nil || f.mtime.IsZero():
+			case opt.changed != nil && !opt.changed[p]:
+				reused[p] = f
+			default:
+				if st, err := fs.Stat(fsys, p); err == nil && st.Size() == f.size && st.ModTime().Equal(f.mtime) {
 					reused[p] = f
 				}
 			}
 		}
-		paths = append(paths, p)
-		return nil
-	})
-	if err != nil {
-		problems.Errorf(prefix, 0, "cannot read content: %v", err)
 	}
-	sort.Strings(paths)
 
 	files := make([]*loaded, len(paths))
 	var wg sync.WaitGroup
@@ -155,6 +146,115 @@ func load(ctx context.Context, fsys fs.FS, prefix string, opt loadOptions) ([]*l
 		problems.Add(f.problems...)
 	}
 	return files, problems
+}
+
+// walk adds the content files at and below root (a slash path; "." for
+// the whole folder) to lst, unsorted. Folders whose names start with "."
+// or "_" are skipped; symbolic links are reported, not followed.
+func walk(fsys fs.FS, prefix, root string, lst *listing) *listing {
+	visit := func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			lst.problems.Errorf(prefix+p, 0, "cannot read: %v", err)
+			return nil
+		}
+		name := d.Name()
+		if d.IsDir() {
+			if p != "." && (strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")) {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if strings.HasPrefix(name, ".") {
+			return nil
+		}
+		if d.Type()&fs.ModeSymlink != 0 && !strings.HasPrefix(name, "_") {
+			if st, err := fs.Stat(fsys, p); err == nil && st.IsDir() {
+				lst.problems.Errorf(prefix+p, 0, "is a symbolic link to a folder, which gazette does not follow: move the folder into the content folder")
+				return nil
+			}
+		}
+		if !strings.HasSuffix(name, ".md") {
+			return nil
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			lst.problems.Errorf(prefix+p, 0, "is a symbolic link: content files must be regular files inside the content folder")
+			return nil
+		}
+		lst.paths = append(lst.paths, p)
+		return nil
+	}
+	if root == "." {
+		if err := fs.WalkDir(fsys, ".", visit); err != nil {
+			lst.problems.Errorf(prefix, 0, "cannot read content: %v", err)
+		}
+		return lst
+	}
+	// A changed path: a link is reported like any link in the walk, a
+	// folder is walked, a file is considered on its own.
+	st, err := fs.Lstat(fsys, root)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		visit(root, nil, err)
+	case st.IsDir():
+		if err := fs.WalkDir(fsys, root, visit); err != nil {
+			lst.problems.Errorf(prefix+root, 0, "cannot read: %v", err)
+		}
+	default:
+		visit(root, fs.FileInfoToDirEntry(st), nil)
+	}
+	return lst
+}
+
+// relist updates the listing of an earlier load for the paths a watcher
+// saw change (files or folders, created, changed or removed), without
+// walking the rest of the content folder.
+func relist(fsys fs.FS, prefix string, old *listing, changed map[string]bool) *listing {
+	names := make([]string, 0, len(changed))
+	for n := range changed {
+		if n == "." || n == "" {
+			return walk(fsys, prefix, ".", &listing{}) // the whole folder
+		}
+		names = append(names, n)
+	}
+	sort.Strings(names) // a folder before what is in it
+	under := func(p, n string) bool { return p == n || strings.HasPrefix(p, n+"/") }
+	lst := &listing{paths: append([]string(nil), old.paths...), problems: append(diag.List(nil), old.problems...)}
+	for _, n := range names {
+		if ignoredFolder(path.Dir(n)) {
+			continue
+		}
+		paths := lst.paths[:0:0]
+		for _, p := range lst.paths {
+			if !under(p, n) {
+				paths = append(paths, p)
+			}
+		}
+		problems := lst.problems[:0:0]
+		for _, pr := range lst.problems {
+			if !under(pr.File, prefix+n) {
+				problems = append(problems, pr)
+			}
+		}
+		lst.paths, lst.problems = paths, problems
+		walk(fsys, prefix, n, lst)
+	}
+	sort.Strings(lst.paths)
+	return lst
+}
+
+// ignoredFolder reports whether a folder path (slash, relative) is or is
+// inside a folder the walk skips.
+func ignoredFolder(dir string) bool {
+	if dir == "." {
+		return false
+	}
+	for _, seg := range strings.Split(dir, "/") {
+		if strings.HasPrefix(seg, ".") || strings.HasPrefix(seg, "_") {
+			return true
+		}
+	}
+	return false
 }
 
 func loadFile(fsys fs.FS, p, prefix string, pp *parser.Parser, opt loadOptions) *loaded {

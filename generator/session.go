@@ -43,6 +43,7 @@ type Session struct {
 	files   map[string]*loaded
 	changed map[string]bool // since the last Prepare, when a watcher says
 	forget  bool            // check every file on the next Prepare
+	listing listing         // the content folder's files, as last listed
 	ix      *xref.Index     // the last citation index, and its key
 	ixKey   [32]byte
 }
@@ -51,9 +52,10 @@ type Session struct {
 // paths such as "zhangye/2024-02/x.md") changed since the last Prepare, as
 // a file watcher saw them. The next Prepare then reads those again and
 // reuses every other file it knows without checking its size and time,
-// which saves a stat per file. Without calls to Changed since the last
-// Prepare, or after Forget, Prepare checks every file. New and deleted
-// files are found by listing the folders either way.
+// and lists again only the paths named (a folder named is walked; a path
+// that is gone drops what was below it), which saves a stat per file and a
+// walk of the content folder. Without calls to Changed since the last
+// Prepare, or after Forget, Prepare walks the folder and checks every file.
 func (s *Session) Changed(names ...string) {
 	if s.changed == nil {
 		s.changed = map[string]bool{}
@@ -130,7 +132,7 @@ func (s *Session) Prepare(ctx context.Context, opt Options) (p *Prepared, warnin
 	if s.files == nil {
 		s.files = map[string]*loaded{}
 	}
-	lo := loadOptions{keepBodies: true, prev: s.files, changed: s.changed}
+	lo := loadOptions{keepBodies: true, prev: s.files, changed: s.changed, listing: &s.listing}
 	if s.forget {
 		lo.changed = nil
 	}
@@ -138,6 +140,7 @@ func (s *Session) Prepare(ctx context.Context, opt Options) (p *Prepared, warnin
 	loadedFiles, problems := load(ctx, opt.Content, opt.ContentName, lo)
 	if loadedFiles == nil {
 		s.forget = true // what changed was not read
+		s.listing = listing{}
 		problems.Sort()
 		return nil, problems.Warnings(), problems.Errors()
 	}

@@ -18,6 +18,13 @@ import (
 // is byte for byte what a full Build of the same content writes, and that
 // the session read and scanned only what the step changed.
 func TestSessionMatchesBuild(t *testing.T) {
+	t.Run("checking every file", func(t *testing.T) { testSessionMatchesBuild(t, false) })
+	t.Run("told by a watcher", func(t *testing.T) { testSessionMatchesBuild(t, true) })
+}
+
+// testSessionMatchesBuild runs the steps; with watcher, the session is told
+// which paths each step changed, as serve tells it.
+func testSessionMatchesBuild(t *testing.T, watcher bool) {
 	dir := t.TempDir()
 	copyTree(t, "testdata/site/content", dir)
 	cfg, err := LoadConfig("testdata/site/config.toml", false)
@@ -50,25 +57,43 @@ func TestSessionMatchesBuild(t *testing.T) {
 	tests := []struct {
 		name    string
 		change  func(t *testing.T)
-		read    int  // files decoded again, -1: do not check
+		names   []string // what a watcher reports
+		read    int      // files decoded again, -1: do not check
 		rescan  bool // every body scanned again (the citation index changed)
 		wantErr string
 	}{
 		{name: "first", change: func(*testing.T) {}, read: -1},
 		{name: "no change", change: func(*testing.T) {}, read: 0},
-		{name: "body edit", change: edit(doc, "\n\n", "\n\n新增一段说明文字。\n\n"), read: 1},
-		{name: "title edit", change: edit(doc, "title = \"", "title = \"修订："), read: 1, rescan: true},
-		{name: "broken", change: edit(doc, "title = ", "title = = "), read: 1, wantErr: "content/demo/2024-02/szf-2024-005.md:"},
-		{name: "fixed", change: edit(doc, "title = = ", "title = "), read: 1, rescan: false},
+		{name: "body edit", change: edit(doc, "\n\n", "\n\n新增一段说明文字。\n\n"), names: []string{doc}, read: 1},
+		{name: "title edit", change: edit(doc, "title = \"", "title = \"修订："), names: []string{doc}, read: 1, rescan: true},
+		{name: "broken", change: edit(doc, "title = ", "title = = "), names: []string{doc}, read: 1, wantErr: "content/demo/2024-02/szf-2024-005.md:"},
+		{name: "fixed", change: edit(doc, "title = = ", "title = "), names: []string{doc}, read: 1, rescan: false},
 		{name: "delete", change: func(t *testing.T) {
 			if err := os.Remove(filepath.Join(dir, "documents/report-2024.md")); err != nil {
 				t.Fatal(err)
 			}
-		}, read: 0, rescan: true},
+		}, names: []string{"documents/report-2024.md"}, read: 0, rescan: true},
 		{name: "new folder", change: func(t *testing.T) {
 			os.MkdirAll(filepath.Join(dir, "documents/2025"), 0o755)
 			os.WriteFile(filepath.Join(dir, "documents/2025/new.md"), []byte("+++\ntitle = \"新的工作方案\"\nissuers = [\"某县人民政府\"]\ndate_signed = 2025-01-02\n+++\n\n正文。\n"), 0o644)
-		}, read: 1, rescan: true},
+		}, names: []string{"documents/2025"}, read: 1, rescan: true},
+		{name: "ignored folder", change: func(t *testing.T) {
+			os.MkdirAll(filepath.Join(dir, "_drafts"), 0o755)
+			os.WriteFile(filepath.Join(dir, "_drafts/draft.md"), []byte("+++\ntitle = \"草稿\"\n+++\n"), 0o644)
+		}, names: []string{"_drafts", "_drafts/draft.md"}, read: 0},
+		{name: "symbolic link", change: func(t *testing.T) {
+			if err := os.Symlink("szf-2024-005.md", filepath.Join(dir, "demo/2024-02/link.md")); err != nil {
+				t.Skip(err)
+			}
+		}, names: []string{"demo/2024-02/link.md"}, wantErr: "content/demo/2024-02/link.md: is a symbolic link"},
+		{name: "link removed", change: func(t *testing.T) {
+			os.Remove(filepath.Join(dir, "demo/2024-02/link.md"))
+		}, names: []string{"demo/2024-02/link.md"}, read: 0},
+		{name: "folder removed", change: func(t *testing.T) {
+			if err := os.RemoveAll(filepath.Join(dir, "documents/2025")); err != nil {
+				t.Fatal(err)
+			}
+		}, names: []string{"documents/2025"}, read: 0, rescan: true},
 	}
 	sess := NewSession()
 	prev := map[string]*loaded{}
@@ -76,6 +101,9 @@ func TestSessionMatchesBuild(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.change(t)
+			if watcher && tc.name != "first" {
+				sess.Changed(tc.names...)
+			}
 			p, _, err := sess.Prepare(context.Background(), opt)
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {

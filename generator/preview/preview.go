@@ -99,8 +99,8 @@ type Server struct {
 	// warmCancel stops the background search-index build of the site
 	// being replaced.
 	warmCancel context.CancelFunc
-	builds  atomic.Int64 // build attempts, for tests and logs
-	ready   chan struct{}
+	builds     atomic.Int64 // build attempts, for tests and logs
+	ready      chan struct{}
 }
 
 // New returns a server that has not built anything yet: it answers every
