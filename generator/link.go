@@ -230,7 +230,11 @@ func link(cfg Config, files []*loaded, prefix string) (*Site, diag.List) {
 			}
 		}
 	}
-	for _, d := range s.Docs {
+	// Listings are newest first: go through the documents in that order
+	// once, rather than sorting every listing.
+	newest := append([]*Doc(nil), s.Docs...)
+	sortDocsNewest(newest)
+	for _, d := range newest {
 		for _, name := range d.Meta.Issuers {
 			name = strings.TrimSpace(name)
 			iss := s.issuerMap[name]
@@ -240,7 +244,9 @@ func link(cfg Config, files []*loaded, prefix string) (*Site, diag.List) {
 				s.issuerMap[name] = iss
 				s.Issuers = append(s.Issuers, iss)
 			}
-			if !contains(iss.Docs, d) {
+			// Documents come in order, so a name the document lists
+			// twice finds it last.
+			if n := len(iss.Docs); n == 0 || iss.Docs[n-1] != d {
 				iss.Docs = append(iss.Docs, d)
 				d.Issuers = append(d.Issuers, iss)
 			}
@@ -263,15 +269,6 @@ func link(cfg Config, files []*loaded, prefix string) (*Site, diag.List) {
 			s.Kinds = append(s.Kinds, g)
 		}
 		g.Docs = append(g.Docs, d)
-	}
-	for _, iss := range s.Issuers {
-		sortDocsNewest(iss.Docs)
-	}
-	for _, g := range s.Years {
-		sortDocsNewest(g.Docs)
-	}
-	for _, g := range s.Kinds {
-		sortDocsNewest(g.Docs)
 	}
 	sort.Slice(s.Issuers, func(i, j int) bool {
 		a, b := s.Issuers[i], s.Issuers[j]
