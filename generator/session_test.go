@@ -59,7 +59,7 @@ func testSessionMatchesBuild(t *testing.T, watcher bool) {
 		change  func(t *testing.T)
 		names   []string // what a watcher reports
 		read    int      // files decoded again, -1: do not check
-		rescan  bool // every body scanned again (the citation index changed)
+		rescan  bool     // every body scanned again (the citation index changed)
 		wantErr string
 	}{
 		{name: "first", change: func(*testing.T) {}, read: -1},
