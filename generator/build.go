@@ -13,7 +13,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/tdewolff/minify/v2"
@@ -81,6 +80,12 @@ func Build(ctx context.Context, opt Options) (st Stats, warnings diag.List, err 
 		return st, problems.Warnings(), problems.Errors()
 	}
 	warnings = problems
+	// What was decoded per file has been linked; a build needs no more of
+	// it (a Session keeps it for the next build).
+	for _, d := range site.Docs {
+		d.file = nil
+	}
+	site.loaded = nil
 	workers := opt.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -185,7 +190,14 @@ func newMarkdownPool(workers int) markdownPool {
 // in order and adds their plain text as it goes.
 func (s *Site) scanBodies(ctx context.Context, workers int, fsys fs.FS, mds markdownPool, ix *xref.Index, idx *searchIndex) error {
 	found := make([][]xref.Citation, len(s.Docs))
-	var kept atomic.Int64 // estimated bytes of HTML kept
+	// Keep every body's HTML from this pass when all of it fits the
+	// budget, else none: a large archive parses bodies twice rather than
+	// hold HTML beside its search postings.
+	var total int64
+	for _, d := range s.Docs {
+		total += int64(d.bodyLen)
+	}
+	keep := total*2 <= keptHTMLBudget
 	scan := func(i int) (string, error) {
 		d := s.Docs[i]
 		body, err := readBody(fsys, d)
@@ -195,9 +207,8 @@ func (s *Site) scanBodies(ctx context.Context, workers int, fsys fs.FS, mds mark
 		md := <-mds
 		defer func() { mds <- md }()
 		// The body's HTML depends on the index and the linked site
-		// only, both complete now: render it from the same parse while
-		// the budget lasts, and pass 2 need not parse it again.
-		keep := kept.Add(int64(len(body))*2) <= keptHTMLBudget
+		// only, both complete now: render it from the same parse, and
+		// pass 2 need not parse it again.
 		pc := s.withMDLinks(xref.NewContext(ix, d.ID), d)
 		outline, text, html, err := md.scanRender(body, pc, keep)
 		if err != nil {
@@ -258,9 +269,9 @@ func (s *Site) scanBodies(ctx context.Context, workers int, fsys fs.FS, mds mark
 }
 
 // keptHTMLBudget bounds the bytes of body HTML (estimated as twice the
-// Markdown) that pass 1 of a build keeps for pass 2. A 10k archive fits in
-// it; a larger one has the rest of its bodies parsed again as their pages
-// are written, so memory stays bounded.
+// Markdown) that pass 1 of a build keeps for pass 2. A 10k archive (about
+// 100 MB of Markdown) fits in it; a larger one has its bodies parsed again
+// as their pages are written, so memory stays bounded.
 const keptHTMLBudget = 256 << 20
 
 // readBody reads a document's Markdown body from the content folder.
