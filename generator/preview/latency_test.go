@@ -21,6 +21,7 @@ import (
 //
 // It asserts nothing about time; it logs the median and spread. It edits a
 // document of the archive (and restores it at the end).
+// GAZETTE_LATENCY_PAUSE (e.g. 2s) waits between saves.
 func TestSaveLatency(t *testing.T) {
 	dir := os.Getenv("GAZETTE_LATENCY_SITE")
 	if dir == "" {
@@ -30,6 +31,10 @@ func TestSaveLatency(t *testing.T) {
 	if n, err := strconv.Atoi(os.Getenv("GAZETTE_LATENCY_SAVES")); err == nil && n > 0 {
 		saves = n
 	}
+	// A pause between saves lets the background search-index build of
+	// each rebuild start (and be cancelled by the next save), as when a
+	// person edits at a human pace.
+	pause, _ := time.ParseDuration(os.Getenv("GAZETTE_LATENCY_PAUSE"))
 	var doc string
 	filepath.WalkDir(filepath.Join(dir, "content"), func(p string, d fs.DirEntry, err error) error {
 		if err == nil && doc == "" && !d.IsDir() && strings.HasSuffix(p, ".md") && !strings.HasPrefix(d.Name(), "_") {
@@ -57,6 +62,7 @@ func TestSaveLatency(t *testing.T) {
 	}
 	var lat, served []time.Duration
 	for i := 0; i < saves; i++ {
+		time.Sleep(pause)
 		data := append(slices.Clip(orig), []byte("\n第"+strconv.Itoa(i)+"次保存。\n")...)
 		t0 := time.Now()
 		if err := os.WriteFile(doc, data, 0o644); err != nil {
@@ -75,8 +81,8 @@ func TestSaveLatency(t *testing.T) {
 	report := func(what string, lat []time.Duration) {
 		slices.Sort(lat)
 		q := func(f float64) time.Duration { return lat[int(f*float64(len(lat)-1)+0.5)].Round(time.Millisecond) }
-		t.Logf("save to %s over %d saves of %s: median %s, min %s, p25 %s, p75 %s, max %s (debounce %s)",
-			what, len(lat), doc, q(0.5), q(0), q(0.25), q(0.75), q(1), p.s.opt.Debounce)
+		t.Logf("save to %s over %d saves of %s, %s apart: median %s, min %s, p25 %s, p75 %s, max %s (debounce %s)",
+			what, len(lat), doc, pause, q(0.5), q(0), q(0.25), q(0.75), q(1), p.s.opt.Debounce)
 	}
 	report("reload event", lat)
 	report("page served", served)
