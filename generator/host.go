@@ -73,7 +73,7 @@ func (s *Site) hostFiles(jobs []pageJob) ([]hostFile, error) {
 	var robots strings.Builder
 	robots.WriteString("User-agent: *\nAllow: /\n")
 	if hasHost {
-		fmt.Fprintf(&robots, "\nSitemap: %s\n", s.Config.AbsURL("sitemap.xml"))
+		fmt.Fprintf(&robots, "\nSitemap: %s\n", s.absURL("sitemap.xml"))
 	}
 	files = append(files, hostFile{"robots.txt", "", []byte(robots.String())})
 	return files, nil
@@ -112,7 +112,7 @@ func (s *Site) sitemaps(jobs []pageJob) ([]hostFile, error) {
 		if j.kind == "404" {
 			continue
 		}
-		u := sitemapURL{Loc: s.Config.AbsURL(j.page.URL)}
+		u := sitemapURL{Loc: s.absURL(j.page.URL)}
 		switch {
 		case j.page.Doc != nil:
 			u.LastMod = j.page.Doc.Date.Format("2006-01-02")
@@ -138,7 +138,7 @@ func (s *Site) sitemaps(jobs []pageJob) ([]hostFile, error) {
 			return nil, err
 		}
 		files = append(files, hostFile{name, "text/xml", b})
-		index.Sitemaps = append(index.Sitemaps, sitemapURL{Loc: s.Config.AbsURL(name)})
+		index.Sitemaps = append(index.Sitemaps, sitemapURL{Loc: s.absURL(name)})
 	}
 	b, err := marshalXML(index)
 	return append(files, hostFile{"sitemap.xml", "text/xml", b}), err
@@ -251,13 +251,13 @@ func (s *Site) feed() ([]byte, error) {
 	f := atomFeed{
 		NS:       atomNS,
 		Lang:     s.Config.Language,
-		ID:       s.Config.AbsURL(""),
+		ID:       s.absURL(""),
 		Title:    s.Config.Title,
 		Subtitle: s.Config.Description,
 		Updated:  atomTime(content.Date{}),
 		Links: []atomLink{
-			{Rel: "self", Type: "application/atom+xml", Href: s.Config.AbsURL("feed.xml")},
-			{Rel: "alternate", Type: "text/html", Href: s.Config.AbsURL("")},
+			{Rel: "self", Type: "application/atom+xml", Href: s.absURL("feed.xml")},
+			{Rel: "alternate", Type: "text/html", Href: s.absURL("")},
 		},
 		Author: atomPerson{s.Config.Title},
 	}
@@ -266,10 +266,10 @@ func (s *Site) feed() ([]byte, error) {
 	}
 	for _, it := range items {
 		e := it.entry
-		e.ID = s.Config.AbsURL(it.url)
+		e.ID = s.absURL(it.url)
 		e.Updated = atomTime(it.date)
 		e.Published = e.Updated
-		e.Links = []atomLink{{Rel: "alternate", Type: "text/html", Href: s.Config.AbsURL(it.url)}}
+		e.Links = []atomLink{{Rel: "alternate", Type: "text/html", Href: s.absURL(it.url)}}
 		f.Entries = append(f.Entries, e)
 	}
 	return marshalXML(f)

@@ -17,7 +17,7 @@ import (
 // and the listings by issuer, year and kind.
 func link(cfg Config, files []*loaded, prefix string) (*Site, diag.List) {
 	var ps diag.List
-	s := &Site{Config: cfg, byID: map[string]*Doc{}, issuerMap: map[string]*Issuer{}}
+	s := &Site{Config: cfg, byID: map[string]*Doc{}, issuerMap: map[string]*Issuer{}, basePath: cfg.BasePath(), absPrefix: cfg.AbsURL("")}
 
 	// Folder slugs first: a gazette's or issue's slug renames its folder.
 	dirSlug := map[string]string{}

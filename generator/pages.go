@@ -239,13 +239,13 @@ func (p *Page) CrumbTrail() string {
 func (s *Site) pageFor(kind, title, url string) *Page {
 	p := &Page{
 		Site:  s,
-		Base:  s.Config.BasePath(),
+		Base:  s.base(),
 		Lang:  s.Config.Language,
 		Kind:  kind,
 		Title: title,
 		URL:   url,
 	}
-	p.Canonical = s.Config.AbsURL(url)
+	p.Canonical = s.absURL(url)
 	return p
 }
 

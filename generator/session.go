@@ -2,9 +2,9 @@ package generator
 
 import (
 	"context"
-	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
+	"hash/maphash"
 	"io/fs"
 	"path"
 	"runtime"
@@ -45,7 +45,8 @@ type Session struct {
 	forget  bool            // check every file on the next Prepare
 	listing listing         // the content folder's files, as last listed
 	ix      *xref.Index     // the last citation index, and its key
-	ixKey   [32]byte
+	ixKey   [2]uint64
+	seeds   *[2]maphash.Seed
 }
 
 // Changed tells the session which files below the content folder (slash
@@ -74,7 +75,7 @@ func NewSession() *Session { return &Session{} }
 
 // scanned is the scan of one body against one citation index.
 type scanned struct {
-	ixKey   [32]byte
+	ixKey   [2]uint64
 	outline []Heading
 	cites   []xref.Citation
 	text    string
@@ -173,7 +174,7 @@ func (s *Session) Prepare(ctx context.Context, opt Options) (p *Prepared, warnin
 	}
 	p = &Prepared{site: site, tpl: tpl, theme: theme, opt: opt, mds: newMarkdownPool(workers), m: newMinifier(opt.Config.Minify)}
 	targets := site.xrefTargets()
-	key := targetsKey(targets)
+	key := s.targetsKey(targets)
 	if s.ix != nil && s.ixKey == key {
 		p.ix = s.ix // an Index is not changed once made
 	} else {
@@ -241,19 +242,27 @@ func (s *Session) Prepare(ctx context.Context, opt Options) (p *Prepared, warnin
 	return p, problems, nil
 }
 
-// targetsKey identifies a citation index by everything it resolves with.
-func targetsKey(targets []xref.Target) [32]byte {
-	h := sha256.New()
-	var n [8]byte
-	for _, t := range targets {
-		for _, s := range [...]string{t.ID, t.URL, t.Title, t.DocNumber, t.Parent} {
-			binary.LittleEndian.PutUint64(n[:], uint64(len(s)))
-			h.Write(n[:])
-			h.Write([]byte(s))
-		}
+// targetsKey identifies a citation index by everything it resolves with:
+// two 64-bit hashes with the session's seeds (maphash, much faster than a
+// cryptographic hash; the key never leaves the process).
+func (s *Session) targetsKey(targets []xref.Target) [2]uint64 {
+	if s.seeds == nil {
+		s.seeds = &[2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
 	}
-	var k [32]byte
-	h.Sum(k[:0])
+	var k [2]uint64
+	var n [8]byte
+	for i, seed := range s.seeds {
+		var h maphash.Hash
+		h.SetSeed(seed)
+		for _, t := range targets {
+			for _, f := range [...]string{t.ID, t.URL, t.Title, t.DocNumber, t.Parent} {
+				binary.LittleEndian.PutUint64(n[:], uint64(len(f)))
+				h.Write(n[:])
+				h.WriteString(f)
+			}
+		}
+		k[i] = h.Sum64()
+	}
 	return k
 }
 

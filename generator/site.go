@@ -70,6 +70,8 @@ type Site struct {
 	byID      map[string]*Doc
 	issuerMap map[string]*Issuer
 	loaded    []*loaded // every file read, with its problems
+	basePath  string    // Config.BasePath(), worked out once
+	absPrefix string    // Config.AbsURL(""), worked out once
 
 	citations   []xref.Citation // every citation found, for Missing
 	missingOnce sync.Once
@@ -296,4 +298,20 @@ func kindSlug(kind string) string {
 		return slug
 	}
 	return hashSlug(kind)
+}
+
+// base is the site's base path ("/archive/"); absURL is Config.AbsURL.
+// link works both out once per site, not once per page.
+func (s *Site) base() string {
+	if s.basePath != "" {
+		return s.basePath
+	}
+	return s.Config.BasePath()
+}
+
+func (s *Site) absURL(p string) string {
+	if s.absPrefix != "" {
+		return s.absPrefix + p
+	}
+	return s.Config.AbsURL(p)
 }

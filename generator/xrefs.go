@@ -26,7 +26,7 @@ func (s *Site) xrefIndex() *xref.Index { return xref.NewIndex(s.xrefTargets()) }
 // xrefTargets are what citations resolve against, one per document.
 func (s *Site) xrefTargets() []xref.Target {
 	targets := make([]xref.Target, 0, len(s.Docs))
-	base := s.Config.BasePath()
+	base := s.base()
 	for _, d := range s.Docs {
 		t := xref.Target{ID: d.ID, URL: base + d.URL, Title: d.Meta.Title, DocNumber: d.Meta.DocNumber}
 		if t.DocNumber == "" {
