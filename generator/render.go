@@ -123,7 +123,7 @@ func outlineAndText(doc ast.Node, src []byte) ([]Heading, string) {
 				id, _ := n.AttributeString("id")
 				idb, _ := id.([]byte)
 				t := nodeText(n, src)
-				outline = append(outline, Heading{Level: n.Level, ID: string(idb), Text: t})
+				outline = append(outline, Heading{Level: n.Level, ID: headingID(idb), Text: t})
 				tb.WriteString(t)
 				tb.WriteByte('\n')
 				return ast.WalkSkipChildren, nil
@@ -157,7 +157,30 @@ func outlineAndText(doc ast.Node, src []byte) ([]Heading, string) {
 		}
 		return ast.WalkContinue, nil
 	})
+	// The outline is kept until the page is written: hold no spare
+	// capacity (at 100k documents, outlines were 145 MB of live heap).
+	if cap(outline) > len(outline) {
+		outline = append([]Heading(nil), outline...)
+	}
 	return outline, tb.String()
+}
+
+// shortIDs are the ids most headings get, made once.
+var shortIDs = func() map[string]string {
+	m := map[string]string{}
+	for i := 1; i <= 64; i++ {
+		id := "s" + strconv.Itoa(i)
+		m[id] = id
+	}
+	return m
+}()
+
+// headingID returns a heading's id as a string, shared for the common ones.
+func headingID(b []byte) string {
+	if id, ok := shortIDs[string(b)]; ok { // no allocation for the lookup
+		return id
+	}
+	return string(b)
 }
 
 // nodeText is the text inside an inline container.
@@ -175,5 +198,8 @@ func nodeText(n ast.Node, src []byte) string {
 		}
 		return ast.WalkContinue, nil
 	})
+	if b.Cap() > b.Len() {
+		return strings.Clone(b.String()) // exactly sized: headings are kept
+	}
 	return b.String()
 }
