@@ -66,11 +66,7 @@ type Stats struct {
 // Warnings alone do not fail the build; they are returned in warnings.
 func Build(ctx context.Context, opt Options) (st Stats, warnings diag.List, err error) {
 	start := time.Now()
-	theme := opt.Theme
-	if theme == nil {
-		theme = ThemeFS(opt.Config)
-	}
-	tpl, err := parseTemplates(theme)
+	theme, tpl, err := opt.theme()
 	if err != nil {
 		return st, nil, err
 	}
@@ -153,6 +149,16 @@ func Build(ctx context.Context, opt Options) (st Stats, warnings diag.List, err 
 	}
 	st = Stats{Documents: len(site.Docs), Issues: len(site.Issues), Gazettes: len(site.Gazettes), Pages: len(jobs), Files: w.files, Duration: time.Since(start)}
 	return st, warnings, nil
+}
+
+// theme returns the theme of a build and its parsed layouts.
+func (opt Options) theme() (fs.FS, templates, error) {
+	theme := opt.Theme
+	if theme == nil {
+		theme = ThemeFS(opt.Config)
+	}
+	tpl, err := parseTemplates(theme)
+	return theme, tpl, err
 }
 
 // Load reads and links the content without rendering: what build and

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"hash/maphash"
 	"io/fs"
-	"path"
 	"runtime"
 	"strings"
 	"sync"
@@ -109,6 +108,15 @@ type Prepared struct {
 	hostErr   error
 }
 
+// fileMap is an Output that keeps files in memory; theme assets are few
+// and small, so a Prepared makes them at once.
+type fileMap map[string][]byte
+
+func (m fileMap) WriteFile(name string, data []byte) error {
+	m[name] = data
+	return nil
+}
+
 type lazyFile struct {
 	job  int
 	once sync.Once
@@ -122,11 +130,7 @@ type lazyFile struct {
 // (with warnings returned apart), or another error. opt.Out is not used.
 func (s *Session) Prepare(ctx context.Context, opt Options) (p *Prepared, warnings diag.List, err error) {
 	start := time.Now()
-	theme := opt.Theme
-	if theme == nil {
-		theme = ThemeFS(opt.Config)
-	}
-	tpl, err := parseTemplates(theme)
+	theme, tpl, err := opt.theme()
 	if err != nil {
 		return nil, nil, err
 	}
@@ -224,20 +228,11 @@ func (s *Session) Prepare(ctx context.Context, opt Options) (p *Prepared, warnin
 		j.page.Inject = safeInject(opt.Inject)
 		p.pages[outputName(j.page.URL)] = &lazyFile{job: i}
 	}
-	p.other = map[string][]byte{}
-	if err := fs.WalkDir(theme, "assets", func(name string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || strings.HasPrefix(d.Name(), ".") {
-			return nil
-		}
-		b, err := fs.ReadFile(theme, name)
-		if err != nil {
-			return err
-		}
-		p.other[name], err = p.minify(name, mediaTypes[path.Ext(name)], b)
-		return err
-	}); err != nil {
+	assets := fileMap{}
+	if err := (&writer{out: assets, m: p.m}).copyAssets(theme); err != nil {
 		return nil, problems, err
 	}
+	p.other = assets
 	p.Stats = Stats{Documents: len(site.Docs), Issues: len(site.Issues), Gazettes: len(site.Gazettes), Pages: len(p.jobs), Files: len(p.pages) + len(p.other), Duration: time.Since(start)}
 	return p, problems, nil
 }
