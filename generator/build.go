@@ -301,7 +301,7 @@ func readBody(fsys fs.FS, d *Doc) ([]byte, error) {
 // content folder when it was not kept.
 func (s *Site) renderBody(fsys fs.FS, d *Doc, mds markdownPool, ix *xref.Index) (template.HTML, error) {
 	body := []byte(d.Body) // kept in memory by a Session
-	if d.Body == "" {
+	if !s.bodiesKept {
 		var err error
 		if body, err = readBody(fsys, d); err != nil {
 			return "", err

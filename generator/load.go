@@ -84,6 +84,9 @@ type listing struct {
 // how file names appear in messages (e.g. "content/"). Files come back
 // sorted by path.
 func load(ctx context.Context, fsys fs.FS, prefix string, opt loadOptions) ([]*loaded, diag.List) {
+	if opt.changed["."] || opt.changed[""] {
+		opt.changed = nil // the folder itself changed: check everything
+	}
 	var lst *listing
 	if opt.changed != nil && opt.listing != nil && opt.listing.paths != nil {
 		lst = relist(fsys, prefix, opt.listing, opt.changed)
@@ -103,8 +106,14 @@ func load(ctx context.Context, fsys fs.FS, prefix string, opt loadOptions) ([]*l
 			f := opt.prev[p]
 			switch {
 			case f == nil || f.mtime.IsZero():
-			case opt.changed != nil && !opt.changed[p]:
-				reused[p] = f
+			case opt.changed != nil:
+				// Trust the watcher: a file it named, or one in a
+				// folder it named (a folder moved in), is read again
+				// even when its size and time look the same (a coarse
+				// clock), and no other file is looked at.
+				if !changedAt(opt.changed, p) {
+					reused[p] = f
+				}
 			default:
 				if st, err := fs.Stat(fsys, p); err == nil && st.Size() == f.size && st.ModTime().Equal(f.mtime) {
 					reused[p] = f
@@ -206,40 +215,58 @@ func walk(fsys fs.FS, prefix, root string, lst *listing) *listing {
 	return lst
 }
 
+// changedAt reports whether p or a folder above it is in changed.
+func changedAt(changed map[string]bool, p string) bool {
+	for ; p != "." && p != "/" && p != ""; p = path.Dir(p) {
+		if changed[p] {
+			return true
+		}
+	}
+	return false
+}
+
+// relistMax is how many changed paths relist takes one by one; more (a
+// checkout, an import) and the whole folder is walked, which costs about
+// as much as a few hundred single paths.
+const relistMax = 256
+
 // relist updates the listing of an earlier load for the paths a watcher
 // saw change (files or folders, created, changed or removed), without
-// walking the rest of the content folder.
+// walking the rest of the content folder. The paths of the old listing's
+// problems are listed again too: an unreadable folder made readable
+// sends no event the preview listens to.
 func relist(fsys fs.FS, prefix string, old *listing, changed map[string]bool) *listing {
-	names := make([]string, 0, len(changed))
+	names := map[string]bool{}
 	for n := range changed {
-		if n == "." || n == "" {
-			return walk(fsys, prefix, ".", &listing{}) // the whole folder
-		}
-		names = append(names, n)
+		names[n] = true
 	}
-	sort.Strings(names) // a folder before what is in it
-	under := func(p, n string) bool { return p == n || strings.HasPrefix(p, n+"/") }
-	lst := &listing{paths: append([]string(nil), old.paths...), problems: append(diag.List(nil), old.problems...)}
-	for _, n := range names {
-		if ignoredFolder(path.Dir(n)) {
-			continue
+	for _, pr := range old.problems {
+		names[strings.TrimPrefix(pr.File, prefix)] = true
+	}
+	if names[""] || len(names) > relistMax {
+		lst := walk(fsys, prefix, ".", &listing{}) // the whole folder
+		sort.Strings(lst.paths)
+		return lst
+	}
+	lst := &listing{}
+	for _, p := range old.paths {
+		if !changedAt(names, p) {
+			lst.paths = append(lst.paths, p)
 		}
-		paths := lst.paths[:0:0]
-		for _, p := range lst.paths {
-			if !under(p, n) {
-				paths = append(paths, p)
-			}
+	}
+	for _, pr := range old.problems {
+		if !changedAt(names, strings.TrimPrefix(pr.File, prefix)) {
+			lst.problems = append(lst.problems, pr)
 		}
-		problems := lst.problems[:0:0]
-		for _, pr := range lst.problems {
-			if !under(pr.File, prefix+n) {
-				problems = append(problems, pr)
-			}
+	}
+	// Walk each name not below another one (which its walk covers).
+	for n := range names {
+		if !ignoredFolder(path.Dir(n)) && !changedAt(names, path.Dir(n)) {
+			walk(fsys, prefix, n, lst)
 		}
-		lst.paths, lst.problems = paths, problems
-		walk(fsys, prefix, n, lst)
 	}
 	sort.Strings(lst.paths)
+	lst.problems.Sort()
 	return lst
 }
 
@@ -273,6 +300,7 @@ func loadFile(fsys fs.FS, p, prefix string, pp *parser.Parser, opt loadOptions) 
 	data, err := readLimited(fsys, p)
 	if err != nil {
 		f.problems.Errorf(name, 0, "cannot read: %v", err)
+		f.mtime = time.Time{} // read it again next time: chmod keeps the time
 		return f
 	}
 	if len(data) > MaxFileSize {

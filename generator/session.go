@@ -158,6 +158,7 @@ func (s *Session) Prepare(ctx context.Context, opt Options) (p *Prepared, warnin
 	s.files = files
 	site, ps := link(opt.Config, loadedFiles, opt.ContentName)
 	site.loaded = loadedFiles
+	site.bodiesKept = true
 	problems.Add(ps...)
 	if problems.HasErrors() {
 		problems.Sort()
@@ -278,7 +279,16 @@ func (p *Prepared) minify(name, mediatype string, b []byte) ([]byte, error) {
 // failure to render it (a template error, a body that changed on disk).
 func (p *Prepared) File(name string) (data []byte, ok bool, err error) {
 	if lf := p.pages[name]; lf != nil {
-		lf.once.Do(func() { lf.data, lf.err = p.renderPage(p.jobs[lf.job]) })
+		lf.once.Do(func() {
+			// A panic in an extension must not leave the page empty
+			// for good: it is this page's error.
+			defer func() {
+				if r := recover(); r != nil {
+					lf.data, lf.err = nil, fmt.Errorf("rendering %s panicked: %v", name, r)
+				}
+			}()
+			lf.data, lf.err = p.renderPage(p.jobs[lf.job])
+		})
 		return lf.data, true, lf.err
 	}
 	if b, ok := p.other[name]; ok {
@@ -292,11 +302,21 @@ func (p *Prepared) File(name string) (data []byte, ok bool, err error) {
 		b, ok := files[name]
 		return b, ok, nil
 	}
-	p.hostOnce.Do(p.buildHostFiles)
-	if b, ok := p.hostFiles[name]; ok {
-		return b, true, p.hostErr
+	if !isHostFile(name) {
+		return nil, false, nil // a favicon.ico probe need not make the sitemap
 	}
-	return nil, false, nil
+	p.hostOnce.Do(p.buildHostFiles)
+	if p.hostErr != nil {
+		return nil, true, p.hostErr
+	}
+	b, ok := p.hostFiles[name]
+	return b, ok, nil
+}
+
+// isHostFile reports whether name may be one of the files hostFiles makes.
+func isHostFile(name string) bool {
+	return name == "robots.txt" || name == "feed.xml" ||
+		strings.HasPrefix(name, "sitemap") && strings.HasSuffix(name, ".xml") && !strings.Contains(name, "/")
 }
 
 // renderPage renders one page, rendering a document's body for its page.
@@ -387,7 +407,7 @@ func (p *Prepared) buildHostFiles() {
 	}
 	for _, f := range files {
 		b, err := p.minify(f.name, f.mediatype, f.data)
-		if err != nil {
+		if err != nil && p.hostErr == nil {
 			p.hostErr = err
 		}
 		p.hostFiles[f.name] = b

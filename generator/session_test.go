@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -77,6 +78,18 @@ func testSessionMatchesBuild(t *testing.T, watcher bool) {
 			os.MkdirAll(filepath.Join(dir, "documents/2025"), 0o755)
 			os.WriteFile(filepath.Join(dir, "documents/2025/new.md"), []byte("+++\ntitle = \"新的工作方案\"\nissuers = [\"某县人民政府\"]\ndate_signed = 2025-01-02\n+++\n\n正文。\n"), 0o644)
 		}, names: []string{"documents/2025"}, read: 1, rescan: true},
+		{name: "folder replaced", change: func(t *testing.T) {
+			// Moved away and another moved in: the watcher names only
+			// the folder.
+			if err := os.RemoveAll(filepath.Join(dir, "documents/2025")); err != nil {
+				t.Fatal(err)
+			}
+			os.MkdirAll(filepath.Join(dir, "documents/2025"), 0o755)
+			os.WriteFile(filepath.Join(dir, "documents/2025/new.md"), []byte("+++\ntitle = \"另一个工作方案\"\nissuers = [\"某县人民政府\"]\ndate_signed = 2025-01-02\n+++\n\n正文。\n"), 0o644)
+			later := time.Now().Add(-time.Hour) // an old time, as a restored backup has
+			os.Chtimes(filepath.Join(dir, "documents/2025/new.md"), later, later)
+		}, names: []string{"documents/2025"}, read: 1, rescan: true},
+		{name: "content folder named", change: func(*testing.T) {}, names: []string{"."}, read: 0},
 		{name: "ignored folder", change: func(t *testing.T) {
 			os.MkdirAll(filepath.Join(dir, "_drafts"), 0o755)
 			os.WriteFile(filepath.Join(dir, "_drafts/draft.md"), []byte("+++\ntitle = \"草稿\"\n+++\n"), 0o644)
@@ -290,5 +303,42 @@ func TestWarmSearchCancelled(t *testing.T) {
 	b, ok, err := p.File("search/manifest.json")
 	if !ok || err != nil || len(b) == 0 {
 		t.Fatalf("search/manifest.json after a cancelled warm-up: %d bytes, ok %v, %v", len(b), ok, err)
+	}
+}
+
+// failingFS fails to open one file while broken is set, as a file made
+// unreadable (chmod 000) does.
+type failingFS struct {
+	fs.FS
+	name   string
+	broken *bool
+}
+
+func (f failingFS) Open(name string) (fs.File, error) {
+	if *f.broken && name == f.name {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrPermission}
+	}
+	return f.FS.Open(name)
+}
+
+// TestSessionUnreadable: a file that could not be read is read again on
+// the next Prepare, although making it readable changes neither its size
+// nor its time and sends the preview no event.
+func TestSessionUnreadable(t *testing.T) {
+	cfg, err := LoadConfig("testdata/site/config.toml", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	broken := true
+	const doc = "documents/report-2024.md"
+	opt := Options{Config: cfg, Content: failingFS{os.DirFS("testdata/site/content"), doc, &broken}, ContentName: "content/"}
+	sess := NewSession()
+	if _, _, err := sess.Prepare(context.Background(), opt); err == nil || !strings.Contains(err.Error(), "content/"+doc+": cannot read") {
+		t.Fatalf("Prepare of an unreadable file: %v", err)
+	}
+	broken = false
+	sess.Changed() // the watcher saw nothing
+	if _, _, err := sess.Prepare(context.Background(), opt); err != nil {
+		t.Fatalf("Prepare after the file became readable: %v", err)
 	}
 }

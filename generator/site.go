@@ -59,19 +59,20 @@ import (
 
 // Site is the whole linked archive.
 type Site struct {
-	Config    Config
-	Gazettes  []*Gazette // by name
-	Issues    []*Issue   // newest first
-	Docs      []*Doc     // by path
-	Issuers   []*Issuer  // by document count, then name
-	Years     []*Group   // newest first
-	Kinds     []*Group   // by count, then name
-	Plans     *PlanIndex // plans, their tasks and the offices they name (plans.go)
-	byID      map[string]*Doc
-	issuerMap map[string]*Issuer
-	loaded    []*loaded // every file read, with its problems
-	basePath  string    // Config.BasePath(), worked out once
-	absPrefix string    // Config.AbsURL(""), worked out once
+	Config     Config
+	Gazettes   []*Gazette // by name
+	Issues     []*Issue   // newest first
+	Docs       []*Doc     // by path
+	Issuers    []*Issuer  // by document count, then name
+	Years      []*Group   // newest first
+	Kinds      []*Group   // by count, then name
+	Plans      *PlanIndex // plans, their tasks and the offices they name (plans.go)
+	byID       map[string]*Doc
+	issuerMap  map[string]*Issuer
+	loaded     []*loaded // every file read, with its problems
+	bodiesKept bool      // Doc.Body holds every body (a Session), none are read again
+	basePath   string    // Config.BasePath(), worked out once
+	absPrefix  string    // Config.AbsURL(""), worked out once
 
 	citations   []xref.Citation // every citation found, for Missing
 	missingOnce sync.Once
