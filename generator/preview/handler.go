@@ -22,6 +22,7 @@ type site struct {
 	files    files  // nil before the first good build
 	pages    int
 	problems diag.List // errors of the last build; files are the last good ones
+	headline string    // the overlay's first line, when not a failed build
 }
 
 // files are a built site's files by slash path below the base path. A
@@ -152,6 +153,7 @@ func (s *Server) renderFailed(w http.ResponseWriter, r *http.Request, st *site, 
 	}
 	broken := *st
 	broken.problems = append(append(diag.List(nil), st.problems...), problems...)
+	broken.headline = "gazette: this page failed to render"
 	page := []byte("<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>gazette</title></head><body></body></html>")
 	if !strings.HasSuffix(name, ".html") {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
@@ -164,7 +166,7 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, st *site, nam
 	h := w.Header()
 	ctype := contentType(name, data)
 	if strings.HasPrefix(ctype, "text/html") && len(st.problems) > 0 {
-		data = withOverlay(data, st.base, st.gen, st.problems)
+		data = withOverlay(data, st.base, st.gen, st.problems, st.headline)
 	}
 	h.Set("Content-Type", ctype)
 	h.Set("Cache-Control", "no-store")
@@ -185,10 +187,13 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, st *site, nam
 // withOverlay adds the problems overlay to an HTML page, before </body>.
 // The site's pages already carry the reload script; a page without one
 // (no site built yet) gets it too, so fixing the file reloads it.
-func withOverlay(page []byte, base string, gen int64, problems diag.List) []byte {
+func withOverlay(page []byte, base string, gen int64, problems diag.List, headline string) []byte {
+	if headline == "" {
+		headline = "gazette: the build failed; this page is from the last good build"
+	}
 	var b bytes.Buffer
 	b.WriteString(`<div id="gazette-overlay" role="alert" style="` + overlayStyle + `">`)
-	b.WriteString(`<p style="margin:0 0 .5em;font-weight:bold">gazette: the build failed; this page is from the last good build</p>`)
+	b.WriteString(`<p style="margin:0 0 .5em;font-weight:bold">` + html.EscapeString(headline) + `</p>`)
 	for _, p := range problems {
 		b.WriteString(`<pre style="margin:.25em 0;white-space:pre-wrap">`)
 		b.WriteString(html.EscapeString(p.Error()))

@@ -137,7 +137,9 @@ func (s *Server) Build(ctx context.Context) error {
 	s.buildMu.Lock()
 	defer s.buildMu.Unlock()
 	if s.warmCancel != nil {
-		s.warmCancel() // the site it warms is about to be replaced
+		// The site it warms is about to be replaced; if the build
+		// fails, its index is made on the next search instead.
+		s.warmCancel()
 		s.warmCancel = nil
 	}
 	start := time.Now()

@@ -519,7 +519,7 @@ func TestRenderError(t *testing.T) {
 		}
 	}
 	code, body := p.get("documents/report-2024/")
-	if code != 500 || !strings.Contains(body, `id="gazette-overlay"`) || !strings.Contains(body, "document.html") {
+	if code != 500 || !strings.Contains(body, `id="gazette-overlay"`) || !strings.Contains(body, "document.html") || !strings.Contains(body, "failed to render") {
 		t.Fatalf("broken page: %d, want 500 with the template error in the overlay:\n%s", code, body)
 	}
 	if code, _ := p.get(""); code != 200 {
