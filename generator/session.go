@@ -295,7 +295,7 @@ func (p *Prepared) File(name string) (data []byte, ok bool, err error) {
 		return b, true, nil
 	}
 	if strings.HasPrefix(name, "search/") {
-		files, err := p.search(context.Background())
+		files, err := p.search(context.Background(), runtime.GOMAXPROCS(0))
 		if err != nil {
 			return nil, true, err
 		}
@@ -340,15 +340,18 @@ func (p *Prepared) renderPage(j pageJob) ([]byte, error) {
 // WarmSearch builds the search index now rather than on the first search,
 // unless ctx ends first: serve calls it after a rebuild, and cancels it when
 // the next save comes.
-func (p *Prepared) WarmSearch(ctx context.Context) { p.search(ctx) }
+//
+// It uses one core, leaving the other to the rebuild after the next save
+// and to the pages the browser asks for.
+func (p *Prepared) WarmSearch(ctx context.Context) { p.search(ctx, 1) }
 
 // search returns the search index's files, building them on first use
 // from the scanned texts. A build cut short by ctx is not kept.
-func (p *Prepared) search(ctx context.Context) (map[string][]byte, error) {
+func (p *Prepared) search(ctx context.Context, workers int) (map[string][]byte, error) {
 	p.searchMu.Lock()
 	defer p.searchMu.Unlock()
 	if !p.searchDone {
-		files, err := p.buildSearch(ctx)
+		files, err := p.buildSearch(ctx, workers)
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
@@ -358,12 +361,12 @@ func (p *Prepared) search(ctx context.Context) (map[string][]byte, error) {
 }
 
 // buildSearch makes the search index from the scanned texts.
-func (p *Prepared) buildSearch(ctx context.Context) (map[string][]byte, error) {
+func (p *Prepared) buildSearch(ctx context.Context, workers int) (map[string][]byte, error) {
 	s := p.site
 	if _, ok := p.tpl["search"]; !ok {
 		return nil, nil
 	}
-	idx := s.newSearchIndex(runtime.GOMAXPROCS(0))
+	idx := s.newSearchIndex(workers)
 	var wg sync.WaitGroup
 	for w := range idx.stream.Workers() {
 		wg.Add(1)
@@ -444,7 +447,7 @@ func (p *Prepared) Names() []string {
 // would have: for tests, and for a preview that wants to see every error.
 func (p *Prepared) BuildAll(ctx context.Context, out Output) error {
 	names := p.Names()
-	search, err := p.search(ctx)
+	search, err := p.search(ctx, runtime.GOMAXPROCS(0))
 	if err != nil {
 		return err
 	}

@@ -50,6 +50,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -183,6 +184,11 @@ func (s *Server) Build(ctx context.Context) error {
 			case <-warm.Done():
 			case <-time.After(warmDelay):
 				prep.WarmSearch(warm)
+				if warm.Err() == nil {
+					// Collect the last site's garbage now, while the
+					// author reads, rather than during the next rebuild.
+					runtime.GC()
+				}
 			}
 		}()
 	}
