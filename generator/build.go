@@ -115,17 +115,7 @@ func Build(ctx context.Context, opt Options) (st Stats, warnings diag.List, err 
 	err = parallel(ctx, workers, len(jobs), func(i int) error {
 		j := jobs[i]
 		j.page.Inject = safeInject(opt.Inject)
-		if d := j.page.Doc; d != nil && j.kind == "document" {
-			if d.HTML == "" { // not kept from pass 1
-				html, err := site.renderBody(opt.Content, d, mds, ix)
-				if err != nil {
-					return err
-				}
-				d.HTML = html
-			}
-			defer func() { d.HTML = "" }()
-		}
-		b, err := tpl.execute(j.kind, j.page)
+		b, err := site.renderPage(tpl, j, opt.Content, mds, ix)
 		if err != nil {
 			return err
 		}
@@ -297,6 +287,23 @@ func readBody(fsys fs.FS, d *Doc) ([]byte, error) {
 	return []byte(body), nil
 }
 
+// renderPage renders one page with its layout; a document's page gets its
+// body's HTML, kept from the scan or rendered now, and drops it after.
+// Only the document's own page reads d.HTML, and each page renders once.
+func (s *Site) renderPage(tpl templates, j pageJob, fsys fs.FS, mds markdownPool, ix *xref.Index) ([]byte, error) {
+	if d := j.page.Doc; d != nil && j.kind == "document" {
+		if d.HTML == "" {
+			html, err := s.renderBody(fsys, d, mds, ix)
+			if err != nil {
+				return nil, err
+			}
+			d.HTML = html
+		}
+		defer func() { d.HTML = "" }()
+	}
+	return tpl.execute(j.kind, j.page)
+}
+
 // renderBody renders a document's body to HTML, reading it again from the
 // content folder when it was not kept.
 func (s *Site) renderBody(fsys fs.FS, d *Doc, mds markdownPool, ix *xref.Index) (template.HTML, error) {
@@ -365,12 +372,9 @@ type writer struct {
 }
 
 func (w *writer) write(name, mediatype string, b []byte) error {
-	if w.m != nil && mediatype != "" {
-		mb, err := w.m.Bytes(mediatype, b)
-		if err != nil {
-			return fmt.Errorf("minifying %s: %w", name, err)
-		}
-		b = mb
+	b, err := minifyFile(w.m, name, mediatype, b)
+	if err != nil {
+		return err
 	}
 	if err := w.out.WriteFile(name, b); err != nil {
 		return err
@@ -399,6 +403,18 @@ func (w *writer) copyAssets(theme fs.FS) error {
 		}
 		return w.write(p, mediaTypes[path.Ext(p)], b)
 	})
+}
+
+// minifyFile minifies b by its media type; nil m or "" leaves it as is.
+func minifyFile(m *minify.M, name, mediatype string, b []byte) ([]byte, error) {
+	if m == nil || mediatype == "" {
+		return b, nil
+	}
+	mb, err := m.Bytes(mediatype, b)
+	if err != nil {
+		return nil, fmt.Errorf("minifying %s: %w", name, err)
+	}
+	return mb, nil
 }
 
 var mediaTypes = map[string]string{

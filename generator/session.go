@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"hash/maphash"
-	"io/fs"
 	"runtime"
 	"strings"
 	"sync"
@@ -85,13 +84,12 @@ type scanned struct {
 type Prepared struct {
 	Stats Stats
 
-	site  *Site
-	tpl   templates
-	theme fs.FS
-	opt   Options
-	ix    *xref.Index
-	mds   markdownPool
-	m     *minify.M
+	site *Site
+	tpl  templates
+	opt  Options
+	ix   *xref.Index
+	mds  markdownPool
+	m    *minify.M
 
 	texts []string // plain text of each document, for search
 	jobs  []pageJob
@@ -177,7 +175,7 @@ func (s *Session) Prepare(ctx context.Context, opt Options) (p *Prepared, warnin
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	p = &Prepared{site: site, tpl: tpl, theme: theme, opt: opt, mds: newMarkdownPool(workers), m: newMinifier(opt.Config.Minify)}
+	p = &Prepared{site: site, tpl: tpl, opt: opt, mds: newMarkdownPool(workers), m: newMinifier(opt.Config.Minify)}
 	targets := site.xrefTargets()
 	key := s.targetsKey(targets)
 	if s.ix != nil && s.ixKey == key {
@@ -262,17 +260,6 @@ func (s *Session) targetsKey(targets []xref.Target) [2]uint64 {
 	return k
 }
 
-func (p *Prepared) minify(name, mediatype string, b []byte) ([]byte, error) {
-	if p.m == nil || mediatype == "" {
-		return b, nil
-	}
-	mb, err := p.m.Bytes(mediatype, b)
-	if err != nil {
-		return nil, fmt.Errorf("minifying %s: %w", name, err)
-	}
-	return mb, nil
-}
-
 // File returns the output file name (a slash path such as
 // "issuers/x1a2b3c4d5/index.html" or "assets/style.css"), rendering it
 // on first use. ok is false when the site has no such file; err is a
@@ -319,22 +306,13 @@ func isHostFile(name string) bool {
 		strings.HasPrefix(name, "sitemap") && strings.HasSuffix(name, ".xml") && !strings.Contains(name, "/")
 }
 
-// renderPage renders one page, rendering a document's body for its page.
+// renderPage renders one page of the prepared site.
 func (p *Prepared) renderPage(j pageJob) ([]byte, error) {
-	if d := j.page.Doc; d != nil && j.kind == "document" {
-		html, err := p.site.renderBody(p.opt.Content, d, p.mds, p.ix)
-		if err != nil {
-			return nil, err
-		}
-		// Only this page's render reads d.HTML, and a page renders once.
-		d.HTML = html
-		defer func() { d.HTML = "" }()
-	}
-	b, err := p.tpl.execute(j.kind, j.page)
+	b, err := p.site.renderPage(p.tpl, j, p.opt.Content, p.mds, p.ix)
 	if err != nil {
 		return nil, err
 	}
-	return p.minify(outputName(j.page.URL), "text/html", b)
+	return minifyFile(p.m, outputName(j.page.URL), "text/html", b)
 }
 
 // WarmSearch builds the search index now rather than on the first search,
@@ -402,19 +380,9 @@ func (p *Prepared) buildSearch(ctx context.Context, workers int) (map[string][]b
 
 // buildHostFiles makes the sitemap, feed and robots.txt.
 func (p *Prepared) buildHostFiles() {
-	files, err := p.site.hostFiles(p.jobs)
-	p.hostFiles = map[string][]byte{}
-	if err != nil {
-		p.hostErr = err
-		return
-	}
-	for _, f := range files {
-		b, err := p.minify(f.name, f.mediatype, f.data)
-		if err != nil && p.hostErr == nil {
-			p.hostErr = err
-		}
-		p.hostFiles[f.name] = b
-	}
+	files := fileMap{}
+	p.hostErr = p.site.writeHostFiles(&writer{out: files, m: p.m}, p.jobs)
+	p.hostFiles = files
 }
 
 // PageOf returns the site path of the page of a content file (a slash
