@@ -74,7 +74,7 @@ type Site struct {
 	basePath   string    // Config.BasePath(), worked out once
 	absPrefix  string    // Config.AbsURL(""), worked out once
 
-	citations   []xref.Citation // every citation found, for Missing
+	citations   []xref.Citation // the unresolved citations with a 文号, for Missing
 	missingOnce sync.Once
 	missing     []xref.Missing
 }

@@ -43,16 +43,23 @@ func (s *Site) xrefTargets() []xref.Target {
 // linkCitations fills Cites, CitedBy and RepealedBy from the citations
 // found while rendering, and the site's list of unresolved 文号.
 func (s *Site) linkCitations(found [][]xref.Citation) {
-	var all []xref.Citation
+	var missing []xref.Citation // what Missing groups
 	for i, d := range s.Docs {
 		for _, c := range found[i] {
 			c.Line += d.BodyLine - 1
-			all = append(all, c)
 			cite := Cite{Citation: c, From: d, Target: s.byID[c.TargetID]}
-			d.Cites = append(d.Cites, cite)
 			if cite.Target == nil {
+				// The citing sentence is shown only under 被引用, on
+				// the cited document's page: an archive of 100k
+				// documents need not hold it for what is missing.
+				cite.Sentence = ""
+				d.Cites = append(d.Cites, cite)
+				if c.Key != "" {
+					missing = append(missing, cite.Citation)
+				}
 				continue
 			}
+			d.Cites = append(d.Cites, cite)
 			cite.Target.CitedBy = append(cite.Target.CitedBy, cite)
 			if c.Relation == xref.RelRepeals && !contains(cite.Target.RepealedBy, d) {
 				cite.Target.RepealedBy = append(cite.Target.RepealedBy, d)
@@ -62,7 +69,7 @@ func (s *Site) linkCitations(found [][]xref.Citation) {
 	for _, d := range s.Docs {
 		sort.SliceStable(d.CitedBy, func(i, j int) bool { return d.CitedBy[i].From.ID < d.CitedBy[j].From.ID })
 	}
-	s.citations = all
+	s.citations = missing
 }
 
 // Missing lists the 文号 cited in the archive but not in it, most cited
