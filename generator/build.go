@@ -221,41 +221,13 @@ func (s *Site) scanBodies(ctx context.Context, workers int, fsys fs.FS, mds mark
 	if idx == nil {
 		err = parallel(ctx, workers, len(s.Docs), func(i int) error { _, err := scan(i); return err })
 	} else {
-		var (
-			wg   sync.WaitGroup
-			mu   sync.Mutex
-			errs []error
-		)
-		for w := range idx.stream.Workers() {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for _, i := range idx.stream.Range(w) {
-					if ctx.Err() != nil {
-						return
-					}
-					if i >= len(s.Docs) { // an office's page: its text is known
-						body := idx.docs[i].Body
-						idx.stream.Add(w, i, body, len(body))
-						continue
-					}
-					text, err := scan(i)
-					if err != nil {
-						mu.Lock()
-						errs = append(errs, err)
-						mu.Unlock()
-						continue
-					}
-					idx.stream.Add(w, i, text, s.Docs[i].bodyLen)
-				}
-			}()
-		}
-		wg.Wait()
+		err = idx.feed(ctx, len(s.Docs), func(i int) (string, int, error) {
+			text, err := scan(i)
+			return text, s.Docs[i].bodyLen, err
+		})
 		if ctx.Err() != nil {
 			return fmt.Errorf("build interrupted: %w", ctx.Err())
 		}
-		sort.Slice(errs, func(i, j int) bool { return errs[i].Error() < errs[j].Error() })
-		err = errors.Join(errs...)
 	}
 	if err != nil {
 		return err

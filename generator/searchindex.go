@@ -1,8 +1,12 @@
 package generator
 
 import (
+	"context"
+	"errors"
+	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"gazette/generator/search"
 )
@@ -49,6 +53,45 @@ func (s *Site) newSearchIndex(workers int) *searchIndex {
 		avgdl = float64(total) / float64(len(docs))
 	}
 	return &searchIndex{docs: docs, stream: search.NewStream(docs, avgdl, workers)}
+}
+
+// feed adds the text of every page of the index to its stream: one
+// goroutine per stream worker, each taking its range in order. text(i)
+// gives document i's text and Markdown length (offices' pages carry their
+// own). It stops when ctx ends; it returns the errors of text, sorted.
+func (ix *searchIndex) feed(ctx context.Context, docs int, text func(i int) (string, int, error)) error {
+	var (
+		wg   sync.WaitGroup
+		mu   sync.Mutex
+		errs []error
+	)
+	for w := range ix.stream.Workers() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for _, i := range ix.stream.Range(w) {
+				if ctx.Err() != nil {
+					return
+				}
+				if i >= docs { // an office's page: its text is known
+					body := ix.docs[i].Body
+					ix.stream.Add(w, i, body, len(body))
+					continue
+				}
+				t, n, err := text(i)
+				if err != nil {
+					mu.Lock()
+					errs = append(errs, err)
+					mu.Unlock()
+					continue
+				}
+				ix.stream.Add(w, i, t, n)
+			}
+		}()
+	}
+	wg.Wait()
+	sort.Slice(errs, func(i, j int) bool { return errs[i].Error() < errs[j].Error() })
+	return errors.Join(errs...)
 }
 
 // OfficeKind is the 文种 under which responsibility pages are indexed, so

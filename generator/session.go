@@ -345,25 +345,7 @@ func (p *Prepared) buildSearch(ctx context.Context, workers int) (map[string][]b
 		return nil, nil
 	}
 	idx := s.newSearchIndex(workers)
-	var wg sync.WaitGroup
-	for w := range idx.stream.Workers() {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for _, i := range idx.stream.Range(w) {
-				if ctx.Err() != nil {
-					return
-				}
-				if i >= len(s.Docs) { // an office's page
-					body := idx.docs[i].Body
-					idx.stream.Add(w, i, body, len(body))
-					continue
-				}
-				idx.stream.Add(w, i, p.texts[i], s.Docs[i].bodyLen)
-			}
-		}()
-	}
-	wg.Wait()
+	idx.feed(ctx, len(s.Docs), func(i int) (string, int, error) { return p.texts[i], s.Docs[i].bodyLen, nil })
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
