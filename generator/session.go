@@ -49,12 +49,18 @@ type Session struct {
 
 // Changed tells the session which files below the content folder (slash
 // paths such as "zhangye/2024-02/x.md") changed since the last Prepare, as
-// a file watcher saw them. The next Prepare then reads those again and
+// a file watcher saw them. The next Prepare then reads again the files
+// named and every file in a folder named, lists again only those paths (a
+// folder named is walked; a path that is gone drops what was below it;
+// "." means the content folder itself, so everything is checked), and
 // reuses every other file it knows without checking its size and time,
-// and lists again only the paths named (a folder named is walked; a path
-// that is gone drops what was below it), which saves a stat per file and a
-// walk of the content folder. Without calls to Changed since the last
-// Prepare, or after Forget, Prepare walks the folder and checks every file.
+// which saves a stat per file and a walk of the content folder. Files that
+// could not be read, and the paths of listing problems, are always looked
+// at again. Without calls to Changed since the last Prepare, or after
+// Forget, Prepare walks the folder and checks every file's size and time.
+//
+// The content folder (Options.Content and ContentName) must be the same
+// for every Prepare of a session; a new folder needs a new Session.
 func (s *Session) Changed(names ...string) {
 	if s.changed == nil {
 		s.changed = map[string]bool{}
