@@ -87,10 +87,11 @@ func Build(ctx context.Context, opt Options) (st Stats, warnings diag.List, err 
 		workers = runtime.GOMAXPROCS(0)
 	}
 
-	// Pass 1: parse every body for its citations and outline, and feed its
-	// text to the search index as it is made. No body or text is kept, and
-	// HTML only up to keptHTMLBudget, so memory does not grow with the size
-	// of the archive's text.
+	// Pass 1: parse every body for its citations and outline, render its
+	// HTML, and feed its text to the search index as it is made. No body
+	// or text is kept, and HTML in memory only up to keptHTMLBudget (past
+	// it, in a scratch file), so memory does not grow with the size of the
+	// archive's text.
 	mds := newMarkdownPool(workers)
 	ix := site.xrefIndex()
 	w := &writer{out: opt.Out, m: newMinifier(opt.Config.Minify)}
@@ -99,12 +100,32 @@ func Build(ctx context.Context, opt Options) (st Stats, warnings diag.List, err 
 	if hasSearch {
 		idx = site.newSearchIndex(workers)
 	}
+	defer func() { site.scratch.close() }()
 	if err := site.scanBodies(ctx, workers, opt.Content, mds, ix, idx); err != nil {
 		return st, warnings, err
 	}
+	// With the HTML kept in memory, the search index is written after the
+	// pages, once that HTML is gone; else before them, so its postings are
+	// not held while pages are made.
+	finishSearch := func() error {
+		if idx == nil {
+			return nil
+		}
+		_, err := idx.stream.Finish(func(name string, data []byte) error { return w.write(name, "", data) })
+		if err != nil {
+			return fmt.Errorf("search index: %w", err)
+		}
+		idx = nil
+		return nil
+	}
+	if site.scratch != nil {
+		if err := finishSearch(); err != nil {
+			return st, warnings, err
+		}
+	}
 
-	// Pass 2: every page, each document's body rendered again as its page
-	// is made and dropped once it is written.
+	// Pass 2: every page, each document's body HTML taken from pass 1 (or
+	// rendered again if it could not be kept) and dropped once written.
 	jobs := site.pageJobs(hasSearch)
 	if opt.Config.Timestamps {
 		stamp := time.Now().Format("2006-01-02 15:04")
@@ -124,12 +145,8 @@ func Build(ctx context.Context, opt Options) (st Stats, warnings diag.List, err 
 	if err != nil {
 		return st, warnings, err
 	}
-	// The search index is written after the pages, when the HTML kept
-	// from pass 1 is gone: its postings are encoded with less beside them.
-	if idx != nil {
-		if _, err := idx.stream.Finish(func(name string, data []byte) error { return w.write(name, "", data) }); err != nil {
-			return st, warnings, fmt.Errorf("search index: %w", err)
-		}
+	if err := finishSearch(); err != nil {
+		return st, warnings, err
 	}
 	if err := w.copyAssets(theme); err != nil {
 		return st, warnings, err
@@ -194,6 +211,10 @@ func (s *Site) scanBodies(ctx context.Context, workers int, fsys fs.FS, mds mark
 		total += int64(d.bodyLen)
 	}
 	keep := total*2 <= keptHTMLBudget
+	if !keep {
+		s.scratch = newScratch()
+	}
+	html := keep || s.scratch != nil
 	scan := func(i int) (string, error) {
 		d := s.Docs[i]
 		body, err := readBody(fsys, d)
@@ -206,13 +227,15 @@ func (s *Site) scanBodies(ctx context.Context, workers int, fsys fs.FS, mds mark
 		// only, both complete now: render it from the same parse, and
 		// pass 2 need not parse it again.
 		pc := s.withMDLinks(xref.NewContext(ix, d.ID), d)
-		outline, text, html, err := md.scanRender(body, pc, keep)
+		outline, text, b, err := md.scanRender(body, pc, html)
 		if err != nil {
 			return "", fmt.Errorf("%s: rendering Markdown: %w", d.File, err)
 		}
 		d.Outline = outline
 		if keep {
-			d.HTML = trustedHTML(html)
+			d.HTML = trustedHTML(b)
+		} else {
+			s.scratch.put(d, b)
 		}
 		found[i] = xref.Citations(pc)
 		return text, nil
@@ -237,10 +260,10 @@ func (s *Site) scanBodies(ctx context.Context, workers int, fsys fs.FS, mds mark
 }
 
 // keptHTMLBudget bounds the bytes of body HTML (estimated as twice the
-// Markdown) that pass 1 of a build keeps for pass 2. A 10k archive (about
-// 100 MB of Markdown) fits in it; a larger one has its bodies parsed again
-// as their pages are written, so memory stays bounded.
-const keptHTMLBudget = 256 << 20
+// Markdown) that pass 1 of a build keeps in memory for pass 2. A 10k
+// archive (about 100 MB of Markdown) fits in it; a larger one keeps its
+// HTML in a scratch file, so memory stays bounded.
+var keptHTMLBudget int64 = 256 << 20 // a variable for tests
 
 // readBody reads a document's Markdown body from the content folder.
 func readBody(fsys fs.FS, d *Doc) ([]byte, error) {
@@ -264,6 +287,11 @@ func readBody(fsys fs.FS, d *Doc) ([]byte, error) {
 // Only the document's own page reads d.HTML, and each page renders once.
 func (s *Site) renderPage(tpl templates, j pageJob, fsys fs.FS, mds markdownPool, ix *xref.Index) ([]byte, error) {
 	if d := j.page.Doc; d != nil && j.kind == "document" {
+		if d.HTML == "" {
+			if html, ok := s.scratch.get(d); ok {
+				d.HTML = html
+			}
+		}
 		if d.HTML == "" {
 			html, err := s.renderBody(fsys, d, mds, ix)
 			if err != nil {

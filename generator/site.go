@@ -71,6 +71,7 @@ type Site struct {
 	issuerMap  map[string]*Issuer
 	loaded     []*loaded // every file read, with its problems
 	bodiesKept bool      // Doc.Body holds every body (a Session), none are read again
+	scratch    *scratch  // a build's pass-1 HTML, when too large to keep in memory
 	basePath   string    // Config.BasePath(), worked out once
 	absPrefix  string    // Config.AbsURL(""), worked out once
 
@@ -165,6 +166,7 @@ type Doc struct {
 	file       *loaded // the decoded file, with what was worked out from it alone
 	bodyLen    int     // bytes of Markdown body, weighing it for search
 	parentLine int
+	spilled    span // body HTML kept in the build's scratch file
 
 	// Filled by rendering.
 	HTML       template.HTML
