@@ -59,6 +59,24 @@ type Stats struct {
 	Pages     int           `json:"pages"`
 	Files     int           `json:"files"`
 	Duration  time.Duration `json:"-"`
+	// Phases is where the time went, in order: load (read, decode and
+	// link), scan (parse, render and index every body), search (encode the
+	// index), pages (render, minify and write them), rest (assets, feed,
+	// sitemap).
+	Phases []Phase `json:"-"`
+}
+
+// Phase is the wall time of one phase of a build.
+type Phase struct {
+	Name     string
+	Duration time.Duration
+}
+
+// lap records the phase that ends now.
+func (st *Stats) lap(name string, since *time.Time) {
+	now := time.Now()
+	st.Phases = append(st.Phases, Phase{name, now.Sub(*since)})
+	*since = now
 }
 
 // Build builds the site. It returns a diag.List of every content problem
@@ -66,6 +84,7 @@ type Stats struct {
 // Warnings alone do not fail the build; they are returned in warnings.
 func Build(ctx context.Context, opt Options) (st Stats, warnings diag.List, err error) {
 	start := time.Now()
+	lap := start
 	theme, tpl, err := opt.theme()
 	if err != nil {
 		return st, nil, err
@@ -82,6 +101,7 @@ func Build(ctx context.Context, opt Options) (st Stats, warnings diag.List, err 
 		d.file = nil
 	}
 	site.loaded = nil
+	st.lap("load", &lap)
 	workers := opt.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -104,6 +124,7 @@ func Build(ctx context.Context, opt Options) (st Stats, warnings diag.List, err 
 	if err := site.scanBodies(ctx, workers, opt.Content, mds, ix, idx); err != nil {
 		return st, warnings, err
 	}
+	st.lap("scan", &lap)
 	// With the HTML kept in memory, the search index is written after the
 	// pages, once that HTML is gone; else before them, so its postings are
 	// not held while pages are made.
@@ -116,6 +137,7 @@ func Build(ctx context.Context, opt Options) (st Stats, warnings diag.List, err 
 			return fmt.Errorf("search index: %w", err)
 		}
 		idx = nil
+		st.lap("search", &lap)
 		return nil
 	}
 	if site.scratch != nil {
@@ -145,6 +167,7 @@ func Build(ctx context.Context, opt Options) (st Stats, warnings diag.List, err 
 	if err != nil {
 		return st, warnings, err
 	}
+	st.lap("pages", &lap)
 	if err := finishSearch(); err != nil {
 		return st, warnings, err
 	}
@@ -154,7 +177,9 @@ func Build(ctx context.Context, opt Options) (st Stats, warnings diag.List, err 
 	if err := site.writeHostFiles(w, jobs); err != nil {
 		return st, warnings, err
 	}
-	st = Stats{Documents: len(site.Docs), Issues: len(site.Issues), Gazettes: len(site.Gazettes), Pages: len(jobs), Files: w.files, Duration: time.Since(start)}
+	st.lap("rest", &lap)
+	st.Documents, st.Issues, st.Gazettes, st.Pages, st.Files = len(site.Docs), len(site.Issues), len(site.Gazettes), len(jobs), w.files
+	st.Duration = time.Since(start)
 	return st, warnings, nil
 }
 

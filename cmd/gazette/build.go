@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -93,6 +94,9 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		} else {
 			fmt.Fprintf(stdout, "gazette: built %d documents in %d issues into %s: %d pages, %d files (%d written, %d unchanged, %d removed) in %s\n",
 				s.Documents, s.Issues, out, s.Pages, s.Files, s.Written, s.Unchanged, s.Removed, r.duration.Round(time.Millisecond))
+			if *verbose {
+				fmt.Fprintf(stdout, "gazette: time by phase: %s\n", phases(r.stats.Phases, r.duration))
+			}
 		}
 	}
 	return exitOK
@@ -371,4 +375,16 @@ func isTerminal(w io.Writer) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// phases says where a build's time went: "load 1.2s, scan 3.4s, …";
+// commit is what publishing took after the generator was done.
+func phases(ps []generator.Phase, total time.Duration) string {
+	var b strings.Builder
+	for _, p := range ps {
+		fmt.Fprintf(&b, "%s %s, ", p.Name, p.Duration.Round(10*time.Millisecond))
+		total -= p.Duration
+	}
+	fmt.Fprintf(&b, "commit %s", max(total, 0).Round(10*time.Millisecond))
+	return b.String()
 }

@@ -184,6 +184,10 @@ func TestBuildSilentForCron(t *testing.T) {
 	if code != exitOK || !strings.Contains(stdout, "is up to date") {
 		t.Errorf("-v on an unchanged site: exit %d, %q", code, stdout)
 	}
+	code, stdout, _ = runCmd(t, "build", "-config", cfg, "-v", "-force")
+	if code != exitOK || !regexp.MustCompile(`time by phase: load \S+, scan \S+, pages \S+, search \S+, rest \S+, commit \S+\n`).MatchString(stdout) {
+		t.Errorf("-v -force: exit %d, %q: want the time of each phase", code, stdout)
+	}
 	s := buildJSON(t, "-config", cfg)
 	if !s.Cached || s.Documents == 0 || s.Files == 0 || s.Unchanged != s.Files || s.Written != 0 {
 		t.Errorf("-json on an unchanged site: %+v", s)
