@@ -71,6 +71,7 @@ import (
 	"bytes"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -850,7 +851,7 @@ func squash(s string) string {
 // headings s1, s2 … in the order the renderer does (every heading, in
 // document order). Tables and code are skipped.
 func blocksOf(src []byte, root ast.Node) []block {
-	var out []block
+	out := make([]block, 0, root.ChildCount()) // most blocks are top-level
 	n := 0
 	head, anchor := "", ""
 	lastOff, lastLine := 0, 1
@@ -886,7 +887,7 @@ func blocksOf(src []byte, root ast.Node) []block {
 		switch node.(type) {
 		case *ast.Heading:
 			n++
-			anchor = "s" + itoa(n)
+			anchor = "s" + strconv.Itoa(n)
 			head = cleanText(plainText(node, src))
 			out = append(out, block{heading: true, level: node.(*ast.Heading).Level, text: head, line: lineOf(node), anchor: anchor, head: head})
 			return ast.WalkSkipChildren, nil
@@ -902,7 +903,7 @@ func blocksOf(src []byte, root ast.Node) []block {
 		if t, ok := node.(*east.Table); ok {
 			bl := block{head: head, anchor: anchor}
 			for row := t.FirstChild(); row != nil; row = row.NextSibling() {
-				var cells []string
+				cells := make([]string, 0, row.ChildCount())
 				for c := row.FirstChild(); c != nil; c = c.NextSibling() {
 					cells = append(cells, cleanText(plainText(c, src)))
 					if bl.line == 0 {
@@ -926,9 +927,9 @@ func joinSplitMarkers(blocks []block) []block {
 	for i := 0; i < len(blocks); i++ {
 		b := blocks[i]
 		if !b.heading && i+1 < len(blocks) && !blocks[i+1].heading {
-			r := []rune(b.text)
-			if n := len(r); n >= 2 && (r[n-2] == '（' || r[n-2] == '(') {
-				if labelAtStart(string(r[n-1]) + blocks[i+1].text) {
+			last, n := utf8.DecodeLastRuneInString(b.text)
+			if r, _ := utf8.DecodeLastRuneInString(b.text[:len(b.text)-n]); r == '（' || r == '(' {
+				if labelAtStart(string(last) + blocks[i+1].text) {
 					b.text += blocks[i+1].text
 					i++
 				}
@@ -981,11 +982,4 @@ func joinLines(s string) string {
 		b.WriteString(p)
 	}
 	return b.String()
-}
-
-func itoa(n int) string {
-	if n < 10 {
-		return string(rune('0' + n))
-	}
-	return itoa(n/10) + string(rune('0'+n%10))
 }
