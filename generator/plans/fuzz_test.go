@@ -5,7 +5,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	east "github.com/yuin/goldmark/extension/ast"
+	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
 )
 
 // FuzzExtract feeds arbitrary bodies to Extract, seeded from the plans in
@@ -39,4 +44,69 @@ func FuzzExtract(f *testing.F) {
 			_ = tk.Short()
 		}
 	})
+}
+
+// FuzzPlainText checks that plainText, which reads a block's lines, finds
+// the text goldmark's inline parser makes of them: for every heading,
+// paragraph and table cell, it must equal the old reading of the block's
+// text nodes.
+func FuzzPlainText(f *testing.F) {
+	for _, name := range []string{"jingyuan-jdbf-2023-020-plan-01.md", "wuwei-wzbf-2025-007-plan-06.md"} {
+		data, err := os.ReadFile("testdata/" + name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(string(data))
+	}
+	for _, s := range []string{
+		"一行  \n二行\\\n三行 \\\\\n四行\r\n五行  \r\n六行\\\r\nend  ",
+		"- 项目\n\t续行\n- \t二\n\n>\t引文\n> 二\n",
+		"| 任务 | 牵头单位 |\n|---|---|\n| 推进 \\| 落实 | 市 局 |\n",
+		"0\n-:\n-\n\n标题\n===\n\n  a\tb\t\n\n### 三  ###\n",
+		"1. **一、**加粗\n   abc\n\n   def  \n",
+	} {
+		f.Add(s)
+	}
+	p := parser.NewParser(
+		parser.WithBlockParsers(append(parser.DefaultBlockParsers(),
+			util.Prioritized(extension.NewDefinitionListParser(), 101),
+			util.Prioritized(extension.NewDefinitionDescriptionParser(), 102))...),
+		parser.WithParagraphTransformers(append(parser.DefaultParagraphTransformers(),
+			util.Prioritized(extension.NewTableParagraphTransformer(), 200))...),
+	)
+	f.Fuzz(func(t *testing.T, body string) {
+		src := []byte(body)
+		_ = ast.Walk(p.Parse(text.NewReader(src)), func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+			switch n.(type) {
+			case *ast.Heading, *ast.Paragraph, *ast.TextBlock, *east.TableCell:
+				if entering {
+					if got, want := plainText(n, src), inlineText(n, src); got != want {
+						t.Errorf("%s: plainText %q, inline text %q", n.Kind(), got, want)
+					}
+				}
+			}
+			return ast.WalkContinue, nil
+		})
+	})
+}
+
+// inlineText is the text of a block as its inline text nodes hold it.
+func inlineText(n ast.Node, src []byte) string {
+	var b strings.Builder
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch t := c.(type) {
+		case *ast.Text:
+			b.Write(t.Segment.Value(src))
+			if t.SoftLineBreak() || t.HardLineBreak() {
+				b.WriteString("\n")
+			}
+		case *ast.String:
+			b.Write(t.Value)
+		}
+		return ast.WalkContinue, nil
+	})
+	return joinLines(b.String())
 }

@@ -941,25 +941,55 @@ func joinSplitMarkers(blocks []block) []block {
 }
 
 // plainText is the text of a block, soft line breaks joined without a
-// space between two Chinese characters.
+// space between two Chinese characters. It reads the block's lines the
+// way goldmark's inline parser makes text of them when it knows no inline
+// syntax, so it needs no inline parse.
 func plainText(n ast.Node, src []byte) string {
+	lines := n.Lines()
+	size := 0
+	for i := range lines.Len() {
+		seg := lines.At(i)
+		size += seg.Len() + seg.Padding + 1
+	}
 	var b strings.Builder
-	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
-		if !entering {
-			return ast.WalkContinue, nil
+	b.Grow(size)
+	for i := range lines.Len() {
+		seg := lines.At(i)
+		text, br := lineText(seg.Value(src))
+		b.Write(text)
+		if br {
+			b.WriteByte('\n')
 		}
-		switch t := c.(type) {
-		case *ast.Text:
-			b.Write(t.Segment.Value(src))
-			if t.SoftLineBreak() || t.HardLineBreak() {
-				b.WriteString("\n")
-			}
-		case *ast.String:
-			b.Write(t.Value)
-		}
-		return ast.WalkContinue, nil
-	})
+	}
 	return joinLines(b.String())
+}
+
+// lineText is the text of one line of a block, and whether it ends in a
+// line break, as goldmark's parser.parseBlock finds them: the text stops
+// before the break, and loses its trailing spaces unless the break is a
+// backslash.
+func lineText(line []byte) ([]byte, bool) {
+	n := len(line)
+	end, trim, br := n, true, n > 0 && line[n-1] == '\n'
+	switch {
+	case !br:
+	case n >= 3 && line[n-2] == '\\' && line[n-3] != '\\' || n == 2 && line[0] == '\\':
+		end, trim = n-2, false
+	case n >= 4 && line[n-3] == '\\' && line[n-2] == '\r' && line[n-4] != '\\' || n == 3 && line[0] == '\\' && line[1] == '\r':
+		end, trim = n-3, false
+	case n >= 3 && line[n-3] == ' ' && line[n-2] == ' ':
+		end = n - 3
+	case n >= 4 && line[n-4] == ' ' && line[n-3] == ' ' && line[n-2] == '\r':
+		end = n - 4
+	}
+	text := line[:end]
+	if i := bytes.IndexByte(text, '\n'); i >= 0 {
+		text = text[:i]
+	}
+	if trim {
+		text = util.TrimRightSpace(text)
+	}
+	return text, br
 }
 
 // joinLines removes line breaks, keeping a space only between two
