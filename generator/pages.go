@@ -156,20 +156,31 @@ func parseTemplates(theme fs.FS) (templates, error) {
 	return ts, nil
 }
 
+// execute renders a page with the layout of its kind and returns a copy of
+// the HTML.
 func (ts templates) execute(kind string, p *Page) ([]byte, error) {
+	var out []byte
+	err := ts.render(kind, p, func(b []byte) error { out = bytes.Clone(b); return nil })
+	return out, err
+}
+
+// render renders a page into a pooled buffer and passes the HTML to use,
+// which must not keep it: the buffer is reused once use returns. A caller
+// that minifies the page (a copy) or writes it out can so skip the copy
+// execute makes, a page's size in allocation for every page.
+func (ts templates) render(kind string, p *Page, use func([]byte) error) error {
 	l := ts[kind]
 	if l == nil {
-		return nil, fmt.Errorf("theme has no layouts/%s.html", kind)
+		return fmt.Errorf("theme has no layouts/%s.html", kind)
 	}
 	l.frag.bind(p.Site)
 	b := pageBufs.Get().(*bytes.Buffer)
 	defer putPageBuf(b)
 	b.Reset()
 	if err := l.t.ExecuteTemplate(b, "base.html", p); err != nil {
-		return nil, fmt.Errorf("layouts/%s.html: %w", kind, err)
+		return fmt.Errorf("layouts/%s.html: %w", kind, err)
 	}
-	// The buffer goes back to the pool; the page gets a copy of its size.
-	return bytes.Clone(b.Bytes()), nil
+	return use(b.Bytes())
 }
 
 // pageBufs recycles the buffers pages are executed into, so a page does
