@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"html/template"
 	"io/fs"
 	"os"
@@ -296,6 +297,10 @@ func readBody(fsys fs.FS, d *Doc) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", d.File, err)
 	}
+	// An unchanged file was split and checked when it was loaded.
+	if d.fileSum != 0 && fileHash(data) == d.fileSum {
+		return data[len(data)-d.bodyLen:], nil
+	}
 	_, body, bodyLine, err := content.Split(data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: changed during the build: %w", d.File, err)
@@ -347,6 +352,11 @@ func (s *Site) renderBody(fsys fs.FS, d *Doc, mds markdownPool, ix *xref.Index) 
 	}
 	return trustedHTML(html), nil
 }
+
+var fileSeed = maphash.MakeSeed()
+
+// fileHash identifies a file's bytes within one process.
+func fileHash(data []byte) uint64 { return maphash.Bytes(fileSeed, data) }
 
 // parallel runs f(0..n-1) on workers goroutines and returns the first
 // error; the order of work does not affect results.

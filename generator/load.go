@@ -37,8 +37,9 @@ type loaded struct {
 	bodyLine int
 	problems diag.List
 
-	parentLine int // line of the parent key, for messages
-	bodyLen    int // bytes of body, kept when body is dropped
+	parentLine int    // line of the parent key, for messages
+	bodyLen    int    // bytes of body, kept when body is dropped
+	fileSum    uint64 // fileHash of the file when body is its end, else 0
 
 	// What depends on this file alone, worked out once per version of
 	// the file: a Session reuses it while the file is unchanged.
@@ -331,6 +332,9 @@ func loadFile(fsys fs.FS, p, prefix string, pp *parser.Parser, opt loadOptions) 
 		f.parentLine = content.KeyLine(data, "parent")
 	}
 	f.bodyLen = len(f.body)
+	if n := len(f.body); n > 0 && n <= len(data) && string(data[len(data)-n:]) == f.body {
+		f.fileSum = fileHash(data) // no CRLF or byte order mark was folded
+	}
 	if f.kind == content.KindDocument && !f.problems.HasErrors() {
 		f.plan = extractPlan(pp, &f.doc, f.body)
 	}

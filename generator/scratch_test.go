@@ -5,7 +5,11 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"testing/fstest"
+
+	"github.com/yuin/goldmark/parser"
 )
 
 // TestScratchMatchesMemory builds the shipped archive three ways: body
@@ -84,5 +88,50 @@ func TestScratch(t *testing.T) {
 	t.Setenv("TMPDIR", filepath.Join(t.TempDir(), "missing"))
 	if newScratch() != nil {
 		t.Error("newScratch made a file in a missing folder")
+	}
+}
+
+// TestReadBody reads a body again as pass 1 does: as loaded when the file
+// is unchanged, folded and checked again when it is not the loaded body.
+func TestReadBody(t *testing.T) {
+	const front = "+++\ntitle = \"关于印发某方案的通知\"\n+++\n"
+	long := strings.Repeat("字", maxLineBytes)
+	tests := []struct {
+		name, loaded, now string
+		want, err         string
+	}{
+		{"unchanged", front + "正文。\n", front + "正文。\n", "正文。\n", ""},
+		{"CRLF", front + "正文。\r\n", front + "正文。\r\n", "正文。\n", ""},
+		{"byte order mark", "\ufeff" + front + "正文。\n", "\ufeff" + front + "正文。\n", "正文。\n", ""},
+		{"edited since", front + "正文。\n", front + "新的正文。\n", "新的正文。\n", ""},
+		{"front matter edited", front + "正文。\n", "+++\ntitle = \"另一个\"\n+++\n正文。\n", "正文。\n", ""},
+		{"body moved", front + "正文。\n", front + "\n\n正文。\n", "\n\n正文。\n", ""},
+		{"broken since", front + "正文。\n", front + long + "\n", "", "line is"},
+		{"gone since", front + "正文。\n", "", "", "does not exist"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fsys := fstest.MapFS{"a.md": {Data: []byte(tt.loaded)}}
+			f := loadFile(fsys, "a.md", "content/", new(parser.Parser), loadOptions{})
+			if f.problems.HasErrors() {
+				t.Fatal(f.problems)
+			}
+			d := &Doc{File: "content/a.md", path: "a.md", bodyLen: f.bodyLen, fileSum: f.fileSum}
+			if tt.now == "" {
+				delete(fsys, "a.md")
+			} else {
+				fsys["a.md"] = &fstest.MapFile{Data: []byte(tt.now)}
+			}
+			got, err := readBody(fsys, d)
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("error %v, want one saying %q", err, tt.err)
+				}
+				return
+			}
+			if err != nil || string(got) != tt.want {
+				t.Errorf("got %q, %v; want %q", got, err, tt.want)
+			}
+		})
 	}
 }

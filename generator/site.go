@@ -165,6 +165,7 @@ type Doc struct {
 	path       string  // below the content root, to read the body again
 	file       *loaded // the decoded file, with what was worked out from it alone
 	bodyLen    int     // bytes of Markdown body, weighing it for search
+	fileSum    uint64  // fileHash of the file as loaded, if its body is its end
 	parentLine int
 	spilled    span // body HTML kept in the build's scratch file
 
