@@ -70,6 +70,7 @@ package plans
 import (
 	"bytes"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -80,6 +81,7 @@ import (
 	"github.com/yuin/goldmark/extension"
 	east "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 
 	"gazette/generator/content"
@@ -157,18 +159,65 @@ func Stages(src []byte, root ast.Node) []Stage {
 
 // NewParser returns a goldmark parser that finds the blocks the site's
 // renderer finds (CommonMark blocks, GFM tables, definition lists), so
-// heading ids agree, but parses no inline markup: Extract reads paragraphs
-// as text, and skipping inline parsing makes it several times cheaper than
-// a full parse. A block-level extension added to the renderer must be
-// added here too.
+// heading ids agree, but parses no inline markup: Extract reads blocks as
+// text, and skipping inline parsing makes it several times cheaper than a
+// full parse. Paragraphs skip even the inline pass that would make their
+// lines into text nodes (see rawParagraph). A block-level extension added
+// to the renderer must be added here too.
 func NewParser() parser.Parser {
+	return newParser(true)
+}
+
+// newParser is NewParser, with paragraphs made raw or, for tests, not.
+func newParser(raw bool) parser.Parser {
+	transformers := append(parser.DefaultParagraphTransformers(),
+		util.Prioritized(extension.NewTableParagraphTransformer(), 200))
+	if raw {
+		// Transformers run in increasing priority: this one after the table's.
+		transformers = append(transformers, util.Prioritized(rawParagraphs{}, 1000))
+	}
 	return parser.NewParser(
 		parser.WithBlockParsers(append(parser.DefaultBlockParsers(),
 			util.Prioritized(extension.NewDefinitionListParser(), 101),
 			util.Prioritized(extension.NewDefinitionDescriptionParser(), 102))...),
-		parser.WithParagraphTransformers(append(parser.DefaultParagraphTransformers(),
-			util.Prioritized(extension.NewTableParagraphTransformer(), 200))...),
+		parser.WithParagraphTransformers(transformers...),
 	)
+}
+
+// rawParagraph is a paragraph that goldmark's inline pass leaves alone:
+// plainText reads its lines. It stays a rawParagraph in a tight list,
+// where goldmark would make a paragraph a TextBlock.
+type rawParagraph struct{ ast.Paragraph }
+
+func (*rawParagraph) IsRaw() bool { return true }
+
+// rawParagraphs is a paragraph transformer, run after the others, that
+// replaces a paragraph being closed by a rawParagraph. goldmark does not
+// close a paragraph a transformer replaced, so it trims the lines as the
+// paragraph parser's Close would. A paragraph that a setext heading or
+// a table delimiter line closed early is no longer among the open blocks
+// and was closed already: it is left as it is, and parsed as usual.
+type rawParagraphs struct{}
+
+func (rawParagraphs) Transform(p *ast.Paragraph, reader text.Reader, pc parser.Context) {
+	if !slices.ContainsFunc(pc.OpenedBlocks(), func(b parser.Block) bool { return b.Node == p }) {
+		return
+	}
+	lines := p.Lines()
+	if lines.Len() == 0 {
+		return // the paragraph parser removes it
+	}
+	src := reader.Source()
+	for i := range lines.Len() {
+		l := lines.At(i)
+		lines.Set(i, l.TrimLeftSpace(src))
+	}
+	last := lines.At(lines.Len() - 1)
+	lines.Set(lines.Len()-1, last.TrimRightSpace(src))
+	r := &rawParagraph{}
+	r.SetLines(lines)
+	r.SetBlankPreviousLines(p.HasBlankPreviousLines())
+	p.Parent().ReplaceChild(p.Parent(), p, r)
 }
 
 // Headings lists the headings of a body as (text, id) pairs, ids s1, s2 …
@@ -891,7 +940,7 @@ func blocksOf(src []byte, root ast.Node) []block {
 			head = cleanText(plainText(node, src))
 			out = append(out, block{heading: true, level: node.(*ast.Heading).Level, text: head, line: lineOf(node), anchor: anchor, head: head})
 			return ast.WalkSkipChildren, nil
-		case *ast.Paragraph, *ast.TextBlock:
+		case *ast.Paragraph, *ast.TextBlock, *rawParagraph:
 			t := cleanText(plainText(node, src))
 			if t != "" {
 				out = append(out, block{text: t, line: lineOf(node), anchor: anchor, head: head})
