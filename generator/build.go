@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -31,7 +32,8 @@ import (
 )
 
 // Output receives the built files. WriteFile must be safe for concurrent
-// use; name is a slash path relative to the output folder.
+// use; name is a slash path relative to the output folder; data is reused
+// once WriteFile returns, so an Output that keeps it must copy it.
 type Output interface {
 	WriteFile(name string, data []byte) error
 }
@@ -159,11 +161,9 @@ func Build(ctx context.Context, opt Options) (st Stats, warnings diag.List, err 
 	err = parallel(ctx, workers, len(jobs), func(i int) error {
 		j := jobs[i]
 		j.page.Inject = safeInject(opt.Inject)
-		b, err := site.renderPage(tpl, j, opt.Content, mds, ix)
-		if err != nil {
-			return err
-		}
-		return w.write(outputName(j.page.URL), "text/html", b)
+		return site.renderPageTo(tpl, j, opt.Content, mds, ix, func(b []byte) error {
+			return w.write(outputName(j.page.URL), "text/html", b)
+		})
 	})
 	if err != nil {
 		return st, warnings, err
@@ -312,10 +312,18 @@ func readBody(fsys fs.FS, d *Doc) ([]byte, error) {
 	return []byte(body), nil
 }
 
-// renderPage renders one page with its layout; a document's page gets its
-// body's HTML, kept from the scan or rendered now, and drops it after.
-// Only the document's own page reads d.HTML, and each page renders once.
+// renderPage renders one page with its layout (see renderPageTo).
 func (s *Site) renderPage(tpl templates, j pageJob, fsys fs.FS, mds markdownPool, ix *xref.Index) ([]byte, error) {
+	var out []byte
+	err := s.renderPageTo(tpl, j, fsys, mds, ix, func(b []byte) error { out = bytes.Clone(b); return nil })
+	return out, err
+}
+
+// renderPageTo renders one page with its layout and passes its HTML to
+// use, which must not keep it. A document's page gets its body's HTML,
+// kept from the scan or rendered now, and drops it after. Only the
+// document's own page reads d.HTML, and each page renders once.
+func (s *Site) renderPageTo(tpl templates, j pageJob, fsys fs.FS, mds markdownPool, ix *xref.Index, use func([]byte) error) error {
 	if d := j.page.Doc; d != nil && j.kind == "document" {
 		if d.HTML == "" {
 			if html, ok := s.scratch.get(d); ok {
@@ -325,13 +333,13 @@ func (s *Site) renderPage(tpl templates, j pageJob, fsys fs.FS, mds markdownPool
 		if d.HTML == "" {
 			html, err := s.renderBody(fsys, d, mds, ix)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			d.HTML = html
 		}
 		defer func() { d.HTML = "" }()
 	}
-	return tpl.execute(j.kind, j.page)
+	return tpl.render(j.kind, j.page, use)
 }
 
 // renderBody renders a document's body to HTML, reading it again from the
@@ -406,10 +414,17 @@ type writer struct {
 	files int
 }
 
+// write minifies b into a pooled buffer and writes it out. Neither the
+// writer nor the Output keeps b.
 func (w *writer) write(name, mediatype string, b []byte) error {
-	b, err := minifyFile(w.m, name, mediatype, b)
-	if err != nil {
-		return err
+	if w.m != nil && mediatype != "" {
+		buf := minifyBufs.Get().(*bytes.Buffer)
+		defer minifyBufs.Put(buf)
+		buf.Reset()
+		if err := w.m.Minify(mediatype, buf, bytes.NewReader(b)); err != nil {
+			return fmt.Errorf("minifying %s: %w", name, err)
+		}
+		b = buf.Bytes()
 	}
 	if err := w.out.WriteFile(name, b); err != nil {
 		return err
@@ -419,6 +434,9 @@ func (w *writer) write(name, mediatype string, b []byte) error {
 	w.mu.Unlock()
 	return nil
 }
+
+// minifyBufs recycles the buffers files are minified into.
+var minifyBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // copyAssets copies the theme's assets/ to /assets/, minifying CSS and JS.
 func (w *writer) copyAssets(theme fs.FS) error {

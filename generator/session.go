@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"fmt"
@@ -117,7 +118,7 @@ type Prepared struct {
 type fileMap map[string][]byte
 
 func (m fileMap) WriteFile(name string, data []byte) error {
-	m[name] = data
+	m[name] = bytes.Clone(data)
 	return nil
 }
 

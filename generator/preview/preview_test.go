@@ -494,7 +494,7 @@ type mapOutput struct {
 func (o *mapOutput) WriteFile(name string, data []byte) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	o.files[name] = data
+	o.files[name] = append([]byte(nil), data...)
 	return nil
 }
 
