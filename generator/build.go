@@ -52,6 +52,9 @@ type Options struct {
 	Inject string
 	// Workers is the parallelism; 0 means GOMAXPROCS.
 	Workers int
+	// AfterScan, if set, is called once every body has been scanned, when
+	// the build holds the most (gazette build -memprofile).
+	AfterScan func()
 }
 
 // Stats describe a finished build.
@@ -126,6 +129,9 @@ func Build(ctx context.Context, opt Options) (st Stats, warnings diag.List, err 
 	defer func() { site.scratch.close() }()
 	if err := site.scanBodies(ctx, workers, opt.Content, mds, ix, idx); err != nil {
 		return st, warnings, err
+	}
+	if opt.AfterScan != nil {
+		opt.AfterScan()
 	}
 	st.lap("scan", &lap)
 	// With the HTML kept in memory, the search index is written after the

@@ -9,6 +9,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -33,6 +35,8 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	asJSON := fs.Bool("json", false, "print a JSON summary on stdout")
 	force := fs.Bool("force", false, "rebuild and rewrite every file, ignoring the previous output and the build cache")
 	wait := fs.Bool("wait", false, "if another build of the same output is running, wait for it instead of failing")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the build to `file` (for go tool pprof)")
+	memProfile := fs.String("memprofile", "", "write a heap profile to `file` at the end of the build's scan, when memory peaks")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: gazette build [-config FILE] [-o DIR] [-force] [-wait] [-v] [-json]")
 		fmt.Fprintln(stderr, "\nBuilds the archive into a staging folder and swaps it in as the output")
@@ -65,7 +69,15 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "gazette: content folder %s not found: run gazette in the archive's folder or pass -config\n", contentDir)
 		return exitFailure
 	}
-	opt := buildOptions{cfg: cfg, contentDir: contentDir, out: out, force: *force, wait: *wait}
+	opt := buildOptions{cfg: cfg, contentDir: contentDir, out: out, force: *force, wait: *wait, memProfile: *memProfile}
+	if *cpuProfile != "" {
+		stop, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			fmt.Fprintf(stderr, "gazette: %v\n", err)
+			return exitFailure
+		}
+		defer stop()
+	}
 	if isTerminal(stderr) && !*asJSON {
 		opt.progress = stderr
 	}
@@ -127,6 +139,7 @@ type buildOptions struct {
 	force      bool      // ignore the previous output and the cache
 	wait       bool      // wait for another build of out instead of failing
 	progress   io.Writer // a terminal for a progress line, or nil
+	memProfile string    // a file for a heap profile after the scan, or ""
 }
 
 // buildResult is what one build did.
@@ -228,6 +241,7 @@ func buildSite(ctx context.Context, o buildOptions) (r buildResult, err error) {
 		ContentName: filepath.ToSlash(rel) + "/",
 		Out:         stage,
 		Inject:      o.inject,
+		AfterScan:   heapProfiler(o.memProfile),
 	})
 	stop()
 	if err != nil {
@@ -387,4 +401,32 @@ func phases(ps []generator.Phase, total time.Duration) string {
 	}
 	fmt.Fprintf(&b, "commit %s", max(total, 0).Round(10*time.Millisecond))
 	return b.String()
+}
+
+// startCPUProfile profiles the CPU into file until stop is called.
+func startCPUProfile(file string) (stop func(), err error) {
+	f, err := os.Create(file)
+	if err != nil {
+		return nil, fmt.Errorf("cannot write the CPU profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("cannot profile the CPU: %w", err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+}
+
+// heapProfiler returns a hook that writes a heap profile into file, or
+// nil for none. Errors are ignored: a profile is a diagnostic.
+func heapProfiler(file string) func() {
+	if file == "" {
+		return nil
+	}
+	return func() {
+		runtime.GC() // the profile shows what is live, as of now
+		if f, err := os.Create(file); err == nil {
+			pprof.WriteHeapProfile(f)
+			f.Close()
+		}
+	}
 }

@@ -188,6 +188,16 @@ func TestBuildSilentForCron(t *testing.T) {
 	if code != exitOK || !regexp.MustCompile(`time by phase: load \S+, scan \S+, pages \S+, search \S+, rest \S+, commit \S+\n`).MatchString(stdout) {
 		t.Errorf("-v -force: exit %d, %q: want the time of each phase", code, stdout)
 	}
+	dir := t.TempDir()
+	cpu, mem := filepath.Join(dir, "cpu.prof"), filepath.Join(dir, "mem.prof")
+	if code, stdout, stderr := runCmd(t, "build", "-config", cfg, "-force", "-cpuprofile", cpu, "-memprofile", mem); code != exitOK || stdout != "" || stderr != "" {
+		t.Errorf("-cpuprofile -memprofile: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	for _, f := range []string{cpu, mem} {
+		if st, err := os.Stat(f); err != nil || st.Size() == 0 {
+			t.Errorf("profile %s not written: %v", f, err)
+		}
+	}
 	s := buildJSON(t, "-config", cfg)
 	if !s.Cached || s.Documents == 0 || s.Files == 0 || s.Unchanged != s.Files || s.Written != 0 {
 		t.Errorf("-json on an unchanged site: %+v", s)
