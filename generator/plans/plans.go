@@ -176,9 +176,13 @@ func newParser(raw bool) parser.Parser {
 		// Transformers run in increasing priority: this one after the table's.
 		transformers = append(transformers, util.Prioritized(rawParagraphs{}, 1000))
 	}
+	definitions := extension.NewDefinitionListParser()
+	if raw {
+		definitions = rawDefinitions{definitions}
+	}
 	return parser.NewParser(
 		parser.WithBlockParsers(append(parser.DefaultBlockParsers(),
-			util.Prioritized(extension.NewDefinitionListParser(), 101),
+			util.Prioritized(definitions, 101),
 			util.Prioritized(extension.NewDefinitionDescriptionParser(), 102))...),
 		parser.WithParagraphTransformers(transformers...),
 	)
@@ -190,6 +194,21 @@ func newParser(raw bool) parser.Parser {
 type rawParagraph struct{ ast.Paragraph }
 
 func (*rawParagraph) IsRaw() bool { return true }
+
+// rawDefinitions is goldmark's definition list parser, which makes the
+// paragraph before a line starting with ":" a term, even when a blank line
+// closed it: it first turns a rawParagraph there back into a paragraph.
+type rawDefinitions struct{ parser.BlockParser }
+
+func (d rawDefinitions) Open(parent ast.Node, reader text.Reader, pc parser.Context) (ast.Node, parser.State) {
+	if r, ok := parent.LastChild().(*rawParagraph); ok {
+		p := ast.NewParagraph()
+		p.SetLines(r.Lines())
+		p.SetBlankPreviousLines(r.HasBlankPreviousLines())
+		parent.ReplaceChild(parent, r, p)
+	}
+	return d.BlockParser.Open(parent, reader, pc)
+}
 
 // rawParagraphs is a paragraph transformer, run after the others, that
 // replaces a paragraph being closed by a rawParagraph. goldmark does not
@@ -1035,8 +1054,8 @@ func lineText(line []byte) ([]byte, bool) {
 	if i := bytes.IndexByte(text, '\n'); i >= 0 {
 		text = text[:i]
 	}
-	if trim {
-		text = util.TrimRightSpace(text)
+	if trim { // as text.Segment.TrimRightSpace, which keeps \v and \f
+		text = text[:len(text)-util.TrimRightSpaceLength(text)]
 	}
 	return text, br
 }
