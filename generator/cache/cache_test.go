@@ -3,6 +3,7 @@ package cache
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -130,7 +131,9 @@ func TestCorrupt(t *testing.T) {
 		{"truncated", func(s string) string { return s[:len(s)/2] }},
 		{"tampered", func(s string) string { return strings.Replace(s, `"size":4`, `"size":5`, 1) }},
 		{"other key, same checksum", func(s string) string { return strings.Replace(s, `"key":"k1"`, `"key":"k2"`, 1) }},
-		{"other version", func(s string) string { return strings.Replace(s, `"version":1`, `"version":99`, 1) }},
+		{"other version", func(s string) string {
+			return strings.Replace(s, fmt.Sprintf(`"version":%d`, formatVersion), `"version":99`, 1)
+		}},
 		{"unknown field", func(s string) string { return strings.Replace(s, `{"version"`, `{"x":1,"version"`, 1) }},
 	}
 	for _, tt := range tests {
