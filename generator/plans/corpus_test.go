@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/text"
 
 	"gazette/generator/content"
@@ -145,6 +146,25 @@ func BenchmarkExtractCorpus(b *testing.B) {
 			if len(Extract(d.doc.Title, d.src, root)) > 0 {
 				Stages(d.src, root)
 			}
+		}
+	}
+}
+
+// BenchmarkOutlineCorpus times Headings and Stages on the parsed documents
+// of a corpus: the generator calls them on the tree Extract or FromContent
+// read.
+func BenchmarkOutlineCorpus(b *testing.B) {
+	_, docs := corpusDocs(b)
+	p := NewParser()
+	roots := make([]ast.Node, len(docs))
+	for i, d := range docs {
+		roots[i] = p.Parse(text.NewReader(d.src))
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		for i, d := range docs {
+			Headings(d.src, roots[i])
+			Stages(d.src, roots[i])
 		}
 	}
 }

@@ -73,7 +73,7 @@ func FuzzPlainText(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body string) {
 		src := []byte(body)
 		root := inline.Parse(text.NewReader(src))
-		if got, want := blocksOf(src, raw.Parse(text.NewReader(src))), blocksOf(src, root); !reflect.DeepEqual(got, want) {
+		if got, want := blocksOf(src, raw.Parse(text.NewReader(src)), readAll), blocksOf(src, root, readAll); !reflect.DeepEqual(got, want) {
 			t.Errorf("blocks with raw paragraphs\n%+v\nwithout\n%+v", got, want)
 		}
 		_ = ast.Walk(root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {

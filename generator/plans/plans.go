@@ -146,7 +146,7 @@ var stageRe = regexp.MustCompile(`^(?:[（(][一二三四五六七八九十]+[�
 // start with a number, a name ending in 阶段 and a window in brackets.
 func Stages(src []byte, root ast.Node) []Stage {
 	var out []Stage
-	for _, b := range blocksOf(src, root) {
+	for _, b := range blocksOf(src, root, readText) {
 		if !strings.Contains(b.text, "阶段") {
 			continue
 		}
@@ -243,7 +243,7 @@ func (rawParagraphs) Transform(p *ast.Paragraph, reader text.Reader, pc parser.C
 // as the renderer gives them.
 func Headings(src []byte, root ast.Node) [][2]string {
 	var out [][2]string
-	for _, b := range blocksOf(src, root) {
+	for _, b := range blocksOf(src, root, readHeadings) {
 		if b.heading {
 			out = append(out, [2]string{b.text, b.anchor})
 		}
@@ -300,7 +300,7 @@ type block struct {
 // root by the site's goldmark parser. title is the plan's title, used as
 // the task of a block that assigns the whole plan.
 func Extract(title string, src []byte, root ast.Node) []Task {
-	blocks := joinSplitMarkers(blocksOf(src, root))
+	blocks := joinSplitMarkers(blocksOf(src, root, readAll))
 	var (
 		tasks      []Task
 		tableTasks []Task // used when the text marks no task
@@ -915,10 +915,20 @@ func squash(s string) string {
 	return strings.Join(strings.Fields(s), "")
 }
 
-// blocksOf flattens the document into headings and paragraphs, numbering
-// headings s1, s2 … in the order the renderer does (every heading, in
-// document order). Tables and code are skipped.
-func blocksOf(src []byte, root ast.Node) []block {
+// What blocksOf reads: Extract needs every block, Stages no tables, and
+// Headings only the headings.
+type reading int
+
+const (
+	readAll reading = iota
+	readText
+	readHeadings
+)
+
+// blocksOf flattens the document into headings, paragraphs and tables,
+// as far as r asks, numbering headings s1, s2 … in the order the renderer
+// does (every heading, in document order). Code is skipped.
+func blocksOf(src []byte, root ast.Node, r reading) []block {
 	out := make([]block, 0, root.ChildCount()) // most blocks are top-level
 	n := 0
 	head, anchor := "", ""
@@ -960,6 +970,9 @@ func blocksOf(src []byte, root ast.Node) []block {
 			out = append(out, block{heading: true, level: node.(*ast.Heading).Level, text: head, line: lineOf(node), anchor: anchor, head: head})
 			return ast.WalkSkipChildren, nil
 		case *ast.Paragraph, *ast.TextBlock, *rawParagraph:
+			if r == readHeadings {
+				return ast.WalkSkipChildren, nil
+			}
 			t := cleanText(plainText(node, src))
 			if t != "" {
 				out = append(out, block{text: t, line: lineOf(node), anchor: anchor, head: head})
@@ -969,6 +982,9 @@ func blocksOf(src []byte, root ast.Node) []block {
 			return ast.WalkSkipChildren, nil
 		}
 		if t, ok := node.(*east.Table); ok {
+			if r != readAll {
+				return ast.WalkSkipChildren, nil
+			}
 			bl := block{head: head, anchor: anchor}
 			for row := t.FirstChild(); row != nil; row = row.NextSibling() {
 				cells := make([]string, 0, row.ChildCount())
