@@ -64,6 +64,7 @@ func FuzzPlainText(f *testing.F) {
 		"0\n-:\n-\n\n标题\n===\n\n  a\tb\t\n\n### 三  ###\n",
 		"1. **一、**加粗\n   abc\n\n   def  \n",
 		"[a]: /b\n段落\n[c]: /d\n\n> 引\n懒续行\n---\n术语\n: 定义\n<div>\nx\n</div>\n- a\n- b\n\n  c\n",
+		"   [x]: /y 'title'\n段落\n\n[z]:\n/w\n\n> [q]: /r\n",
 		"术语\n\n: 定义\n\n二\n: 定义\n\n三\n\n: \n",
 		"段落\n| a | b |\n| - | - |\n| 1 | 2 |\n\n- 一\n  ===\n* 二\n  ---\n",
 	} {

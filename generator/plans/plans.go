@@ -170,15 +170,20 @@ func NewParser() parser.Parser {
 
 // newParser is NewParser, with paragraphs made raw or, for tests, not.
 func newParser(raw bool) parser.Parser {
-	transformers := append(parser.DefaultParagraphTransformers(),
-		util.Prioritized(extension.NewTableParagraphTransformer(), 200))
-	if raw {
-		// Transformers run in increasing priority: this one after the table's.
-		transformers = append(transformers, util.Prioritized(rawParagraphs{}, 1000))
-	}
+	var linkRefs parser.ParagraphTransformer = parser.LinkReferenceParagraphTransformer
 	definitions := extension.NewDefinitionListParser()
 	if raw {
+		linkRefs = bracketFirst{linkRefs}
 		definitions = rawDefinitions{definitions}
+	}
+	// Transformers run in increasing priority; these are goldmark's
+	// default (link reference definitions) and the table's.
+	transformers := []util.PrioritizedValue{
+		util.Prioritized(linkRefs, 100),
+		util.Prioritized(extension.NewTableParagraphTransformer(), 200),
+	}
+	if raw {
+		transformers = append(transformers, util.Prioritized(rawParagraphs{}, 1000))
 	}
 	return parser.NewParser(
 		parser.WithBlockParsers(append(parser.DefaultBlockParsers(),
@@ -186,6 +191,26 @@ func newParser(raw bool) parser.Parser {
 			util.Prioritized(extension.NewDefinitionDescriptionParser(), 102))...),
 		parser.WithParagraphTransformers(transformers...),
 	)
+}
+
+// bracketFirst calls a paragraph transformer only for a paragraph whose
+// first character other than a space is "[", the only ones in which
+// goldmark finds link reference definitions: it allocates a reader for
+// every paragraph it is given.
+type bracketFirst struct{ parser.ParagraphTransformer }
+
+func (b bracketFirst) Transform(p *ast.Paragraph, reader text.Reader, pc parser.Context) {
+	lines := p.Lines()
+	for i := range lines.Len() {
+		seg := lines.At(i)
+		if v := bytes.TrimLeft(seg.Value(reader.Source()), " \t\n\r"); len(v) > 0 {
+			if v[0] != '[' {
+				return
+			}
+			break
+		}
+	}
+	b.ParagraphTransformer.Transform(p, reader, pc)
 }
 
 // rawParagraph is a paragraph that goldmark's inline pass leaves alone:
