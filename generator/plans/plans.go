@@ -1055,6 +1055,12 @@ func joinSplitMarkers(blocks []block) []block {
 // syntax, so it needs no inline parse.
 func plainText(n ast.Node, src []byte) string {
 	lines := n.Lines()
+	if lines.Len() == 1 { // most paragraphs, and every table cell
+		seg := lines.At(0)
+		if text, br := lineText(seg.Value(src)); !br {
+			return string(text)
+		}
+	}
 	size := 0
 	for i := range lines.Len() {
 		seg := lines.At(i)
