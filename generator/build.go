@@ -427,7 +427,9 @@ func (w *writer) write(name, mediatype string, b []byte) error {
 		buf := minifyBufs.Get().(*bytes.Buffer)
 		defer minifyBufs.Put(buf)
 		buf.Reset()
-		if err := w.m.Minify(mediatype, buf, bytes.NewReader(b)); err != nil {
+		// A bytes.Buffer, which the minifier reads in place (a
+		// bytes.Reader it would copy whole).
+		if err := w.m.Minify(mediatype, buf, bytes.NewBuffer(b)); err != nil {
 			return fmt.Errorf("minifying %s: %w", name, err)
 		}
 		b = buf.Bytes()
