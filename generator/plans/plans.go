@@ -168,7 +168,8 @@ func NewParser() parser.Parser {
 	return newParser(true)
 }
 
-// newParser is NewParser, with paragraphs made raw or, for tests, not.
+// newParser is NewParser or, with raw false, the plain goldmark parser it
+// must agree with (FuzzPlainText compares them).
 func newParser(raw bool) parser.Parser {
 	var linkRefs parser.ParagraphTransformer = parser.LinkReferenceParagraphTransformer
 	definitions := extension.NewDefinitionListParser()
@@ -238,9 +239,10 @@ func (d rawDefinitions) Open(parent ast.Node, reader text.Reader, pc parser.Cont
 // rawParagraphs is a paragraph transformer, run after the others, that
 // replaces a paragraph being closed by a rawParagraph. goldmark does not
 // close a paragraph a transformer replaced, so it trims the lines as the
-// paragraph parser's Close would. A paragraph that a setext heading or
-// a table delimiter line closed early is no longer among the open blocks
-// and was closed already: it is left as it is, and parsed as usual.
+// paragraph parser's Close would. A paragraph that a setext heading
+// underline or a definition closed early (RequireParagraph) is no longer
+// among the open blocks and was closed already: it is left as it is, and
+// parsed as usual.
 type rawParagraphs struct{}
 
 func (rawParagraphs) Transform(p *ast.Paragraph, reader text.Reader, pc parser.Context) {
