@@ -623,3 +623,19 @@ func TestProgressLine(t *testing.T) {
 		}
 	}
 }
+
+func TestMemoryBudget(t *testing.T) {
+	for _, tt := range []struct {
+		content, want int64
+	}{
+		{0, 256 << 20},
+		{1 << 20, 260 << 20},             // the shipped archive
+		{100 << 20, 656 << 20},           // 10,000 documents
+		{320 << 20, defaultMemoryLimit},  // from here on, the limit
+		{1000 << 20, defaultMemoryLimit}, // 100,000 documents
+	} {
+		if got := memoryBudget(tt.content); got != tt.want {
+			t.Errorf("memoryBudget(%d MiB) = %d MiB, want %d MiB", tt.content>>20, got>>20, tt.want>>20)
+		}
+	}
+}

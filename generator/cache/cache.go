@@ -51,7 +51,13 @@ const formatVersion = 2
 
 // Key accumulates the inputs of a build. The zero value is not usable;
 // call NewKey.
-type Key struct{ h hash.Hash }
+type Key struct {
+	h    hash.Hash
+	size int64 // bytes of input added
+}
+
+// Size is how many bytes of input the key has taken.
+func (k *Key) Size() int64 { return k.size }
 
 // NewKey starts a key.
 func NewKey() *Key {
@@ -64,6 +70,7 @@ func NewKey() *Key {
 func (k *Key) Add(label string, data []byte) {
 	fmt.Fprintf(k.h, "%q %d\n", label, len(data))
 	k.h.Write(data)
+	k.size += int64(len(data))
 }
 
 // AddFile adds the contents of a file on disk.
@@ -79,6 +86,7 @@ func (k *Key) AddFile(label, file string) error {
 	}
 	fmt.Fprintf(k.h, "%q %d\n", label, st.Size())
 	n, err := io.Copy(k.h, f)
+	k.size += n
 	if err == nil && n != st.Size() {
 		err = fmt.Errorf("%s changed while being read", file)
 	}
@@ -143,6 +151,7 @@ func (k *Key) AddFS(label string, fsys fs.FS) error {
 			return e.err
 		}
 		fmt.Fprintf(k.h, "%q %d sha256 %x\n", label+":"+e.name, e.size, e.sum)
+		k.size += int64(e.size)
 	}
 	return nil
 }
