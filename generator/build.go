@@ -263,11 +263,10 @@ func (s *Site) scanBodies(ctx context.Context, workers int, fsys fs.FS, mds mark
 		if err != nil {
 			return "", fmt.Errorf("%s: rendering Markdown: %w", d.File, err)
 		}
-		d.Outline = outline
 		if keep {
-			d.HTML = trustedHTML(b)
-		} else {
-			s.scratch.put(d, b)
+			d.HTML, d.Outline = trustedHTML(b), outline
+		} else if !s.scratch.put(d, b, outline) {
+			d.Outline = outline
 		}
 		found[i] = xref.Citations(pc)
 		return text, nil
@@ -331,40 +330,56 @@ func (s *Site) renderPage(tpl templates, j pageJob, fsys fs.FS, mds markdownPool
 // document's own page reads d.HTML, and each page renders once.
 func (s *Site) renderPageTo(tpl templates, j pageJob, fsys fs.FS, mds markdownPool, ix *xref.Index, use func([]byte) error) error {
 	if d := j.page.Doc; d != nil && j.kind == "document" {
-		if d.HTML == "" {
-			if html, ok := s.scratch.get(d); ok {
-				d.HTML = html
-			}
+		if html, outline, ok := s.scratch.get(d); ok {
+			d.HTML, d.Outline = html, outline
+			defer func() { d.Outline = nil }()
 		}
 		if d.HTML == "" {
-			html, err := s.renderBody(fsys, d, mds, ix)
+			// Its outline too, if the scratch file kept it but cannot
+			// give it back.
+			lost := d.spilled.n != 0
+			html, outline, err := s.renderBody(fsys, d, mds, ix, lost)
 			if err != nil {
 				return err
 			}
 			d.HTML = html
+			if lost {
+				d.Outline = outline
+				defer func() { d.Outline = nil }()
+			}
 		}
 		defer func() { d.HTML = "" }()
 	}
 	return tpl.render(j.kind, j.page, use)
 }
 
-// renderBody renders a document's body to HTML, reading it again from the
-// content folder when it was not kept.
-func (s *Site) renderBody(fsys fs.FS, d *Doc, mds markdownPool, ix *xref.Index) (template.HTML, error) {
+// renderBody renders a document's body to HTML, and its outline if asked,
+// reading it again from the content folder when it was not kept.
+func (s *Site) renderBody(fsys fs.FS, d *Doc, mds markdownPool, ix *xref.Index, withOutline bool) (template.HTML, []Heading, error) {
 	body := []byte(d.Body) // kept in memory by a Session
 	if !s.bodiesKept {
 		var err error
 		if body, err = readBody(fsys, d); err != nil {
-			return "", err
+			return "", nil, err
 		}
 	}
 	md := <-mds
 	defer func() { mds <- md }()
-	html, err := md.render(body, s.withMDLinks(xref.NewContext(ix, d.ID), d))
-	if err != nil {
-		return "", fmt.Errorf("%s: rendering Markdown: %w", d.File, err)
+	pc := s.withMDLinks(xref.NewContext(ix, d.ID), d)
+	var (
+		outline []Heading
+		html    []byte
+		err     error
+	)
+	if withOutline {
+		outline, _, html, err = md.scanRender(body, pc, true)
+	} else {
+		html, err = md.render(body, pc)
 	}
-	return trustedHTML(html), nil
+	if err != nil {
+		return "", nil, fmt.Errorf("%s: rendering Markdown: %w", d.File, err)
+	}
+	return trustedHTML(html), outline, nil
 }
 
 var fileSeed = maphash.MakeSeed()

@@ -1,13 +1,14 @@
 package generator
 
 import (
+	"encoding/binary"
 	"html/template"
 	"os"
 	"sync"
 	"unsafe"
 )
 
-// scratch keeps the body HTML of a build's pass 1 for pass 2 when the
+// scratch keeps the body HTML and outline of a build's pass 1 for pass 2 when the
 // archive's HTML is too large to keep in memory (keptHTMLBudget): it is
 // appended to one temporary file and read back by each document's page.
 // The kernel's page cache holds it rather than the heap, so a large build
@@ -21,11 +22,12 @@ type scratch struct {
 	failed bool
 }
 
-// span is where a document's HTML lies in the scratch file; n == 0: not
-// there, so its page renders the body again.
+// span is where a document's HTML and then its outline lie in the scratch
+// file; n == 0: not there, so its page renders the body again.
 type span struct {
-	off int64
-	n   int
+	off  int64
+	n    int // bytes of HTML and outline
+	html int // bytes of HTML
 }
 
 // newScratch returns a scratch file, or nil when none can be made (the
@@ -39,40 +41,88 @@ func newScratch() *scratch {
 	return &scratch{f: f}
 }
 
-// put stores d's HTML. A failed write (a full disk) only costs speed: the
-// page renders the body again.
-func (s *scratch) put(d *Doc, html []byte) {
+// put stores d's HTML and outline, which only its own page shows, and
+// reports whether it did. A failed write (a full disk) only costs speed:
+// the page renders the body again.
+func (s *scratch) put(d *Doc, html []byte, outline []Heading) bool {
 	if s == nil || len(html) == 0 {
-		return
+		return false
 	}
+	rec := appendOutline(html, outline)
 	s.mu.Lock()
 	if s.failed {
 		s.mu.Unlock()
-		return
+		return false
 	}
 	off := s.end
-	s.end += int64(len(html))
+	s.end += int64(len(rec))
 	s.mu.Unlock()
-	if _, err := s.f.WriteAt(html, off); err != nil {
+	if _, err := s.f.WriteAt(rec, off); err != nil {
 		s.mu.Lock()
 		s.failed = true
 		s.mu.Unlock()
-		return
+		return false
 	}
-	d.spilled = span{off: off, n: len(html)}
+	d.spilled = span{off: off, n: len(rec), html: len(html)}
+	return true
 }
 
-// get reads d's HTML back, or reports that it was not stored.
-func (s *scratch) get(d *Doc) (template.HTML, bool) {
+// get reads d's HTML and outline back, or reports that they were not
+// stored.
+func (s *scratch) get(d *Doc) (template.HTML, []Heading, bool) {
 	if s == nil || d.spilled.n == 0 {
-		return "", false
+		return "", nil, false
 	}
 	b := make([]byte, d.spilled.n)
 	if _, err := s.f.ReadAt(b, d.spilled.off); err != nil {
-		return "", false
+		return "", nil, false
+	}
+	outline, ok := readOutline(b[d.spilled.html:])
+	if !ok {
+		return "", nil, false
 	}
 	// b is never written again: a string over it saves a copy per page.
-	return template.HTML(unsafe.String(&b[0], len(b))), true
+	return template.HTML(unsafe.String(&b[0], d.spilled.html)), outline, true
+}
+
+// appendOutline appends an outline to b: level, then the lengths and
+// bytes of id and text, each heading in turn.
+func appendOutline(b []byte, outline []Heading) []byte {
+	for _, h := range outline {
+		b = binary.AppendUvarint(b, uint64(h.Level))
+		b = binary.AppendUvarint(b, uint64(len(h.ID)))
+		b = append(b, h.ID...)
+		b = binary.AppendUvarint(b, uint64(len(h.Text)))
+		b = append(b, h.Text...)
+	}
+	return b
+}
+
+func readOutline(b []byte) ([]Heading, bool) {
+	var out []Heading
+	next := func() (string, bool) {
+		n, k := binary.Uvarint(b)
+		if k <= 0 || n > uint64(len(b)-k) {
+			return "", false
+		}
+		v := string(b[k : k+int(n)])
+		b = b[k+int(n):]
+		return v, true
+	}
+	for len(b) > 0 {
+		level, k := binary.Uvarint(b)
+		if k <= 0 {
+			return nil, false
+		}
+		b = b[k:]
+		id, ok1 := next()
+		text, ok2 := next()
+		if !ok1 || !ok2 {
+			return nil, false
+		}
+		out = append(out, Heading{Level: int(level), ID: id, Text: text})
+	}
+	return out, true
 }
 
 func (s *scratch) close() {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -64,25 +65,33 @@ func TestScratch(t *testing.T) {
 	if s == nil {
 		t.Fatal("no scratch file")
 	}
-	docs := []*Doc{{}, {}, {}}
-	s.put(docs[0], []byte("<p>一</p>"))
-	s.put(docs[1], nil) // an empty body is not stored
-	s.put(docs[2], []byte("<p>三</p>"))
-	for i, want := range []string{"<p>一</p>", "", "<p>三</p>"} {
-		got, ok := s.get(docs[i])
-		if ok != (want != "") || string(got) != want {
-			t.Errorf("doc %d: got %q, %v; want %q", i, got, ok, want)
+	docs := []*Doc{{}, {}, {}, {}}
+	outline := []Heading{{1, "s1", "一、总体要求"}, {2, "s2", ""}, {3, "", "（一）"}}
+	for i, tt := range []struct {
+		html    string
+		outline []Heading
+	}{{"<p>一</p>", outline}, {"", outline}, {"<p>三</p>", nil}, {"<p>四</p>", outline[:1]}} {
+		if got, want := s.put(docs[i], []byte(tt.html), tt.outline), tt.html != ""; got != want {
+			t.Errorf("put %d = %v, want %v (an empty body is not stored)", i, got, want)
+		}
+	}
+	for i, tt := range []struct {
+		html    string
+		outline []Heading
+	}{{"<p>一</p>", outline}, {"", nil}, {"<p>三</p>", nil}, {"<p>四</p>", outline[:1]}} {
+		html, got, ok := s.get(docs[i])
+		if ok != (tt.html != "") || string(html) != tt.html || !reflect.DeepEqual(got, tt.outline) {
+			t.Errorf("doc %d: got %q, %v, %v; want %q, %v", i, html, got, ok, tt.html, tt.outline)
 		}
 	}
 	s.close()
-	if _, ok := s.get(docs[0]); ok {
+	if _, _, ok := s.get(docs[0]); ok {
 		t.Error("read from a closed scratch file")
 	}
 	// A failed write (here: to a closed file) leaves the page to render
 	// its body again.
 	d := &Doc{}
-	s.put(d, []byte("<p>x</p>"))
-	if d.spilled.n != 0 {
+	if s.put(d, []byte("<p>x</p>"), nil) || d.spilled.n != 0 {
 		t.Error("a failed write was recorded")
 	}
 	t.Setenv("TMPDIR", filepath.Join(t.TempDir(), "missing"))
@@ -133,5 +142,66 @@ func TestReadBody(t *testing.T) {
 				t.Errorf("got %q, %v; want %q", got, err, tt.want)
 			}
 		})
+	}
+}
+
+// TestScratchLost renders every page of the shipped archive after pass 1
+// kept body HTML and outlines in a scratch file that can no longer be
+// read: each page must render its body and outline again, the same bytes.
+func TestScratchLost(t *testing.T) {
+	old := keptHTMLBudget
+	keptHTMLBudget = 0
+	defer func() { keptHTMLBudget = old }()
+	t.Setenv("TMPDIR", t.TempDir())
+	cfg, err := LoadConfig("../config.toml", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, tpl, err := Options{Config: cfg}.theme()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fsys := os.DirFS("../content")
+	pages := func(lose bool) map[string][]byte {
+		site, ps := loadSite(context.Background(), cfg, fsys, "content/", loadOptions{})
+		if ps.HasErrors() {
+			t.Fatal(ps)
+		}
+		mds, ix := newMarkdownPool(1), site.xrefIndex()
+		if err := site.scanBodies(context.Background(), 1, fsys, mds, ix, nil); err != nil {
+			t.Fatal(err)
+		}
+		if site.scratch == nil {
+			t.Fatal("no scratch file")
+		}
+		if lose {
+			site.scratch.f.Close()
+		}
+		defer site.scratch.close()
+		out := map[string][]byte{}
+		for _, j := range site.pageJobs(false) {
+			b, err := site.renderPage(tpl, j, fsys, mds, ix)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out[j.page.URL] = b
+		}
+		return out
+	}
+	want, got := pages(false), pages(true)
+	if len(got) != len(want) {
+		t.Fatalf("%d pages, want %d", len(got), len(want))
+	}
+	outlines := 0
+	for url, b := range want {
+		if !bytes.Equal(got[url], b) {
+			t.Errorf("%s differs when the scratch file is lost", url)
+		}
+		if bytes.Contains(b, []byte(`class="l1"`)) || bytes.Contains(b, []byte(`class="l2"`)) {
+			outlines++
+		}
+	}
+	if outlines == 0 {
+		t.Error("no page shows an outline: the test proves nothing")
 	}
 }
