@@ -108,7 +108,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			fmt.Fprintf(stdout, "gazette: built %d documents in %d issues into %s: %d pages, %d files (%d written, %d unchanged, %d removed) in %s\n",
 				s.Documents, s.Issues, out, s.Pages, s.Files, s.Written, s.Unchanged, s.Removed, r.duration.Round(time.Millisecond))
 			if *verbose {
-				fmt.Fprintf(stdout, "gazette: time by phase: %s\n", phases(r.stats.Phases, r.duration))
+				fmt.Fprintf(stdout, "gazette: time by phase: %s\n", phases(r.prepare, r.stats.Phases, r.duration))
 			}
 		}
 	}
@@ -151,6 +151,7 @@ type buildResult struct {
 	cached    bool   // nothing changed: the build was skipped
 	cacheNote string // why the cache was not used, for -v
 	duration  time.Duration
+	prepare   time.Duration // lock, input key and cache check, before the build
 }
 
 func (r buildResult) summary() summary {
@@ -234,6 +235,7 @@ func buildSite(ctx context.Context, o buildOptions) (r buildResult, err error) {
 		total = len(m.Files) // for the progress line only
 	}
 
+	r.prepare = time.Since(start)
 	stop := startProgress(o.progress, &written, total)
 	rel, err := filepath.Rel(o.cfg.Dir, o.contentDir)
 	if err != nil || rel == "" {
@@ -397,10 +399,13 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
-// phases says where a build's time went: "load 1.2s, scan 3.4s, …";
-// commit is what publishing took after the generator was done.
-func phases(ps []generator.Phase, total time.Duration) string {
+// phases says where a build's time went: "key 0.5s, load 1.2s, …";
+// key is the input key and cache check before the build, commit what
+// publishing and recording the output took after it.
+func phases(prepare time.Duration, ps []generator.Phase, total time.Duration) string {
 	var b strings.Builder
+	fmt.Fprintf(&b, "key %s, ", prepare.Round(10*time.Millisecond))
+	total -= prepare
 	for _, p := range ps {
 		fmt.Fprintf(&b, "%s %s, ", p.Name, p.Duration.Round(10*time.Millisecond))
 		total -= p.Duration

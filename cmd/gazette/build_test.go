@@ -185,7 +185,7 @@ func TestBuildSilentForCron(t *testing.T) {
 		t.Errorf("-v on an unchanged site: exit %d, %q", code, stdout)
 	}
 	code, stdout, _ = runCmd(t, "build", "-config", cfg, "-v", "-force")
-	if code != exitOK || !regexp.MustCompile(`time by phase: load \S+, scan \S+, pages \S+, search \S+, rest \S+, commit \S+\n`).MatchString(stdout) {
+	if code != exitOK || !regexp.MustCompile(`time by phase: key \S+, load \S+, scan \S+, pages \S+, search \S+, rest \S+, commit \S+\n`).MatchString(stdout) {
 		t.Errorf("-v -force: exit %d, %q: want the time of each phase", code, stdout)
 	}
 	dir := t.TempDir()
