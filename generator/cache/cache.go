@@ -5,8 +5,9 @@
 // (.gazette-cache/ beside config.toml, git-ignored; deleting it is always
 // safe). A manifest holds:
 //
-//   - Key: a SHA-256 over every input of the build, by content: each file
-//     of content/ and of the theme (names and the SHA-256 of its bytes), the configuration,
+//   - Key: a SHA-256 over every input of the build: each file of content/
+//     and of the theme (its name, and its size, times and inode, or the
+//     SHA-256 of its bytes if it changed a moment ago: see AddFS), the configuration,
 //     the injected HTML, and the gazette executable itself, so a new
 //     version of gazette rebuilds everything;
 //   - Files: every file of the output the build produced, with its size,
@@ -47,7 +48,7 @@ import (
 )
 
 // formatVersion changes whenever the manifest's meaning changes.
-const formatVersion = 2
+const formatVersion = 3
 
 // Key accumulates the inputs of a build. The zero value is not usable;
 // call NewKey.
@@ -56,7 +57,8 @@ type Key struct {
 	size int64 // bytes of input added
 }
 
-// Size is how many bytes of input the key has taken.
+// Size is how many bytes the inputs added to the key hold, whether they
+// were read or known by their metadata.
 func (k *Key) Size() int64 { return k.size }
 
 // NewKey starts a key.
@@ -93,17 +95,28 @@ func (k *Key) AddFile(label, file string) error {
 	return err
 }
 
+// racyWindow is how recently a file must have changed for AddFS to hash
+// its bytes rather than trust its metadata (a variable for tests).
+var racyWindow = 2 * time.Second
+
 // AddFS adds every file of fsys, in lexical order, with its name. Hidden
 // files and folders (.git, editor swap files) are left out, as the loader
-// leaves them out of the site. Files are read and hashed in parallel, each
-// to its own SHA-256, which the key then takes in order: an archive of
-// 100,000 files is hashed at the speed of all cores, not one.
+// leaves them out of the site.
+//
+// A file stands in the key by its size, modification time, inode and inode
+// change time when the file system gives them (a local disk does): every
+// write, truncation or replacement moves the change time, which no program
+// can set back, so reading 100,000 files is not needed to know that none
+// changed. A file changed within racyWindow of now, or one on a file system
+// without inodes (an embedded theme), is read and stands in by the SHA-256
+// of its bytes instead, as a change within one tick of a coarse clock would
+// not show in its times. Files are looked at in parallel.
 func (k *Key) AddFS(label string, fsys fs.FS) error {
 	type entry struct {
+		d    fs.DirEntry
 		name string
-		dir  bool
-		sum  [sha256.Size]byte
-		size int
+		line string
+		size int64
 		err  error
 	}
 	var entries []*entry
@@ -117,11 +130,24 @@ func (k *Key) AddFS(label string, fsys fs.FS) error {
 			}
 			return nil
 		}
-		entries = append(entries, &entry{name: name, dir: d.IsDir()})
+		entries = append(entries, &entry{d: d, name: name})
 		return nil
 	})
 	if err != nil {
 		return err
+	}
+	recent := time.Now().Add(-racyWindow).UnixNano()
+	fingerprint := func(e *entry) {
+		if info, err := e.d.Info(); err == nil && info.Mode().IsRegular() {
+			if ino, ctime := identity(info); ino != 0 && ctime < recent {
+				e.size = info.Size()
+				e.line = fmt.Sprintf("stat %d %d %d %d", info.Size(), info.ModTime().UnixNano(), ino, ctime)
+				return
+			}
+		}
+		b, err := fs.ReadFile(fsys, e.name)
+		e.size, e.err = int64(len(b)), err
+		e.line = fmt.Sprintf("sha256 %d %x", len(b), sha256.Sum256(b))
 	}
 	next := make(chan *entry)
 	var wg sync.WaitGroup
@@ -130,28 +156,27 @@ func (k *Key) AddFS(label string, fsys fs.FS) error {
 		go func() {
 			defer wg.Done()
 			for e := range next {
-				b, err := fs.ReadFile(fsys, e.name)
-				e.sum, e.size, e.err = sha256.Sum256(b), len(b), err
+				fingerprint(e)
 			}
 		}()
 	}
 	for _, e := range entries {
-		if !e.dir {
+		if !e.d.IsDir() {
 			next <- e
 		}
 	}
 	close(next)
 	wg.Wait()
 	for _, e := range entries {
-		if e.dir {
+		if e.d.IsDir() {
 			fmt.Fprintf(k.h, "%q dir %q\n", label, e.name)
 			continue
 		}
 		if e.err != nil {
 			return e.err
 		}
-		fmt.Fprintf(k.h, "%q %d sha256 %x\n", label+":"+e.name, e.size, e.sum)
-		k.size += int64(e.size)
+		fmt.Fprintf(k.h, "%q %s\n", label+":"+e.name, e.line)
+		k.size += e.size
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -40,6 +41,55 @@ func TestKey(t *testing.T) {
 	}
 	if key(base, "c2") == want {
 		t.Error("changed config: same key")
+	}
+}
+
+// TestKeyByMetadata checks a real folder's key when files are known by
+// their metadata (changed before racyWindow) and when they are read.
+func TestKeyByMetadata(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("inodes and change times are read on Linux only")
+	}
+	dir := t.TempDir()
+	file := filepath.Join(dir, "a.md")
+	write := func(s string) {
+		if err := os.WriteFile(file, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	key := func() string {
+		k := NewKey()
+		if err := k.AddFS("content", os.DirFS(dir)); err != nil {
+			t.Fatal(err)
+		}
+		if k.Size() != 6 {
+			t.Errorf("Size() = %d, want 6", k.Size())
+		}
+		return k.Sum()
+	}
+	write("正文")
+	defer func(w time.Duration) { racyWindow = w }(racyWindow)
+
+	racyWindow = time.Hour // every file just changed: read
+	byBytes := key()
+	time.Sleep(20 * time.Millisecond)
+	write("正文") // the same bytes again
+	if key() != byBytes {
+		t.Error("rewriting the same bytes changed a key made from bytes")
+	}
+
+	racyWindow = -time.Hour // every file is old: known by metadata
+	byMeta := key()
+	if byMeta == byBytes {
+		t.Error("a key from metadata equals the key from bytes")
+	}
+	if key() != byMeta {
+		t.Error("key from metadata is not stable")
+	}
+	time.Sleep(20 * time.Millisecond)
+	write("正文")
+	if key() == byMeta {
+		t.Error("rewriting a file left its key from metadata unchanged")
 	}
 }
 
