@@ -55,6 +55,9 @@ type Options struct {
 	// AfterScan, if set, is called once every body has been scanned, when
 	// the build holds the most (gazette build -memprofile).
 	AfterScan func()
+	// ScratchDir is where a large build keeps its pass-1 HTML: a folder
+	// on disk ("": the system's temporary folder).
+	ScratchDir string
 }
 
 // Stats describe a finished build.
@@ -66,9 +69,10 @@ type Stats struct {
 	Files     int           `json:"files"`
 	Duration  time.Duration `json:"-"`
 	// Phases is where the time went, in order: load (read, decode and
-	// link), scan (parse, render and index every body), search (encode the
-	// index), pages (render, minify and write them), rest (assets, feed,
-	// sitemap).
+	// link), scan (parse, render and index every body), pages (render,
+	// minify and write them) and search (encode and write the index), the
+	// other way round when pass 1's HTML went to a scratch file, then rest
+	// (assets, feed, sitemap).
 	Phases []Phase `json:"-"`
 }
 
@@ -127,6 +131,7 @@ func Build(ctx context.Context, opt Options) (st Stats, warnings diag.List, err 
 		idx = site.newSearchIndex(workers)
 	}
 	defer func() { site.scratch.close() }()
+	site.scratchDir = opt.ScratchDir
 	if err := site.scanBodies(ctx, workers, opt.Content, mds, ix, idx); err != nil {
 		return st, warnings, err
 	}
@@ -244,7 +249,7 @@ func (s *Site) scanBodies(ctx context.Context, workers int, fsys fs.FS, mds mark
 	}
 	keep := total*2 <= keptHTMLBudget
 	if !keep {
-		s.scratch = newScratch()
+		s.scratch = newScratch(s.scratchDir)
 	}
 	html := keep || s.scratch != nil
 	scan := func(i int) (string, error) {
@@ -303,7 +308,7 @@ func readBody(fsys fs.FS, d *Doc) ([]byte, error) {
 		return nil, fmt.Errorf("%s: %w", d.File, err)
 	}
 	// An unchanged file was split and checked when it was loaded.
-	if d.fileSum != 0 && fileHash(data) == d.fileSum {
+	if d.fileSum != 0 && len(data) == d.fileLen && fileHash(data) == d.fileSum {
 		return data[len(data)-d.bodyLen:], nil
 	}
 	_, body, bodyLine, err := content.Split(data)
@@ -440,7 +445,7 @@ type writer struct {
 func (w *writer) write(name, mediatype string, b []byte) error {
 	if w.m != nil && mediatype != "" {
 		buf := minifyBufs.Get().(*bytes.Buffer)
-		defer minifyBufs.Put(buf)
+		defer putMinifyBuf(buf)
 		buf.Reset()
 		// A bytes.Buffer, which the minifier reads in place (a
 		// bytes.Reader it would copy whole).
@@ -460,6 +465,12 @@ func (w *writer) write(name, mediatype string, b []byte) error {
 
 // minifyBufs recycles the buffers files are minified into.
 var minifyBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func putMinifyBuf(b *bytes.Buffer) {
+	if b.Cap() <= 4<<20 { // an outsize file's buffer is let go
+		minifyBufs.Put(b)
+	}
+}
 
 // copyAssets copies the theme's assets/ to /assets/, minifying CSS and JS.
 func (w *writer) copyAssets(theme fs.FS) error {

@@ -40,6 +40,7 @@ type loaded struct {
 	parentLine int    // line of the parent key, for messages
 	bodyLen    int    // bytes of body, kept when body is dropped
 	fileSum    uint64 // fileHash of the file when body is its end, else 0
+	fileLen    int    // the file's length then
 
 	// What depends on this file alone, worked out once per version of
 	// the file: a Session reuses it while the file is unchanged.
@@ -332,8 +333,11 @@ func loadFile(fsys fs.FS, p, prefix string, pp *parser.Parser, opt loadOptions) 
 		f.parentLine = content.KeyLine(data, "parent")
 	}
 	f.bodyLen = len(f.body)
-	if n := len(f.body); n > 0 && n <= len(data) && string(data[len(data)-n:]) == f.body {
-		f.fileSum = fileHash(data) // no CRLF or byte order mark was folded
+	// When the body is the file's last bytes as they are (nothing in it
+	// was folded: no CR, no byte order mark before an empty front
+	// matter), a build takes it from there when it reads the file again.
+	if n := len(f.body); !opt.keepBodies && n > 0 && n <= len(data) && string(data[len(data)-n:]) == f.body {
+		f.fileSum, f.fileLen = fileHash(data), len(data)
 	}
 	if f.kind == content.KindDocument && !f.problems.HasErrors() {
 		f.plan = extractPlan(pp, &f.doc, f.body)

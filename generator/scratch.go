@@ -13,13 +13,16 @@ import (
 // appended to one temporary file and read back by each document's page.
 // The kernel's page cache holds it rather than the heap, so a large build
 // neither grows its resident memory with its text nor parses every body
-// twice. The file is unlinked at once, so even a killed build leaves
+// twice. The file goes in Options.ScratchDir, a folder on disk (gazette
+// build uses the output's parent folder), not in $TMPDIR, which is often
+// memory (tmpfs). It is unlinked at once, so even a killed build leaves
 // nothing behind (on systems that allow it).
 type scratch struct {
-	f      *os.File
-	mu     sync.Mutex
-	end    int64
-	failed bool
+	f       *os.File
+	mu      sync.Mutex
+	end     int64
+	failed  bool
+	removed bool // unlinked when made
 }
 
 // span is where a document's HTML and then its outline lie in the scratch
@@ -30,15 +33,15 @@ type span struct {
 	html int // bytes of HTML
 }
 
-// newScratch returns a scratch file, or nil when none can be made (the
-// build then parses bodies twice, as it would with no room on disk).
-func newScratch() *scratch {
-	f, err := os.CreateTemp("", "gazette-html-*")
+// newScratch returns a scratch file in dir ("": the system's temporary
+// folder), or nil when none can be made: the build then parses bodies
+// twice, as it does when the disk fills.
+func newScratch(dir string) *scratch {
+	f, err := os.CreateTemp(dir, ".gazette-html-*")
 	if err != nil {
 		return nil
 	}
-	os.Remove(f.Name())
-	return &scratch{f: f}
+	return &scratch{f: f, removed: os.Remove(f.Name()) == nil}
 }
 
 // put stores d's HTML and outline, which only its own page shows, and
@@ -128,6 +131,8 @@ func readOutline(b []byte) ([]Heading, bool) {
 func (s *scratch) close() {
 	if s != nil {
 		s.f.Close()
-		os.Remove(s.f.Name()) // where an open file could not be unlinked
+		if !s.removed { // an open file could not be unlinked
+			os.Remove(s.f.Name())
+		}
 	}
 }

@@ -72,6 +72,7 @@ type Site struct {
 	loaded     []*loaded // every file read, with its problems
 	bodiesKept bool      // Doc.Body holds every body (a Session), none are read again
 	scratch    *scratch  // a build's pass-1 HTML, when too large to keep in memory
+	scratchDir string    // where to make it
 	basePath   string    // Config.BasePath(), worked out once
 	absPrefix  string    // Config.AbsURL(""), worked out once
 
@@ -166,6 +167,7 @@ type Doc struct {
 	file       *loaded // the decoded file, with what was worked out from it alone
 	bodyLen    int     // bytes of Markdown body, weighing it for search
 	fileSum    uint64  // fileHash of the file as loaded, if its body is its end
+	fileLen    int     // and its length
 	parentLine int
 	spilled    span // body HTML kept in the build's scratch file
 

@@ -11,7 +11,8 @@
 # from /usr/bin/time -v, and the ratios ours/Hugo.
 #
 # Environment: RUNS (default 3), SEED (1), SETTLE (seconds to wait after
-# removing an output before the next timed build, default 35: see timed), HUGO (path to a hugo binary;
+# removing an output before the next timed build, default 65: see timed),
+# HUGO (path to a hugo binary;
 # default: hugo on PATH or in $(go env GOPATH)/bin, installed if missing),
 # VOCAB (text for the generator, default content), SCALE_DIR (default scale).
 set -euo pipefail
@@ -20,7 +21,7 @@ cd "$(dirname "$0")/.."
 root=$PWD
 runs=${RUNS:-3}
 seed=${SEED:-1}
-settle=${SETTLE:-35}
+settle=${SETTLE:-65}
 vocab=${VOCAB:-content}
 scale=${SCALE_DIR:-scale}
 hugo_version=0.150.0
@@ -124,16 +125,18 @@ vocab_hash() {
 # timed TOOL N OUT CMD... runs CMD under /usr/bin/time into an empty OUT and
 # appends "tool n wall cpu rss_kb" to $raw.
 #
-# It waits $settle seconds after removing the previous OUT: ext4 without a
-# journal will not reuse an inode freed less than 30 s ago, and looks at
-# every such inode for each file it creates, so a build that starts right
-# after tens of thousands of files were deleted spends seconds of system
-# time in the kernel (perf: recently_deleted, find_get_block_common) that
+# It syncs and waits $settle seconds after removing the previous OUT: ext4
+# without a journal will not reuse an inode freed less than 60 s ago (5
+# minutes while its inode table block is not yet written back), and looks
+# at every such inode for each file it creates (fs/ext4/ialloc.c,
+# recently_deleted), so a build that starts right after tens of thousands
+# of files were deleted spends seconds of system time in the kernel that
 # depend on what the previous run deleted, not on the tool being timed.
 timed() {
 	local tool=$1 n=$2 out=$3
 	shift 3
 	rm -rf "$out"
+	sync
 	sleep "$settle"
 	local tf=$scale/out/time.txt
 	if ! /usr/bin/time -f '%e %U %S %M' -o "$tf" "$@" >"$scale/out/$tool.log" 2>&1; then
