@@ -156,14 +156,6 @@ func parseTemplates(theme fs.FS) (templates, error) {
 	return ts, nil
 }
 
-// execute renders a page with the layout of its kind and returns a copy of
-// the HTML.
-func (ts templates) execute(kind string, p *Page) ([]byte, error) {
-	var out []byte
-	err := ts.render(kind, p, func(b []byte) error { out = bytes.Clone(b); return nil })
-	return out, err
-}
-
 // render renders a page into a pooled buffer and passes the HTML to use,
 // which must not keep it: the buffer is reused once use returns. A caller
 // that minifies the page (a copy) or writes it out can so skip the copy
