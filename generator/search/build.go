@@ -227,10 +227,13 @@ func (s *Stream) Finish(write func(name string, data []byte) error) (Stats, erro
 		return cmp.Or(cmp.Compare(a.shard, b.shard), compareText(&a, &b))
 	})
 
-	// put writes data as search/<prefix><h>.json.
+	// put writes data as search/<prefix><h>.json; workers call it at once.
+	var mu sync.Mutex
 	put := func(prefix, h string, data []byte) (string, error) {
+		mu.Lock()
 		st.Files++
 		st.Bytes += int64(len(data))
+		mu.Unlock()
 		name := "search/" + prefix + h + ".json"
 		if err := write(name, data); err != nil {
 			return "", fmt.Errorf("search: writing %s: %w", name, err)
@@ -242,10 +245,9 @@ func (s *Stream) Finish(write func(name string, data []byte) error) (Stats, erro
 		return put(prefix, contentHash(data), data)
 	}
 
-	m := manifest{V: 1, Docs: len(order), MetaSize: MetaShardSize, Postings: make([]string, 0, nShards), Meta: []string{}}
+	m := manifest{V: 1, Docs: len(order), MetaSize: MetaShardSize, Postings: make([]string, nShards), Meta: []string{}}
 
-	// Posting shards, encoded and hashed in parallel a batch at a time,
-	// written in order.
+	// Posting shards, each encoded, hashed and written by a worker.
 	bounds := make([]int, nShards+1)
 	for sh, i := 0, 0; sh < nShards; sh++ {
 		for i < len(terms) && int(terms[i].shard) == sh {
@@ -253,47 +255,24 @@ func (s *Stream) Finish(write func(name string, data []byte) error) (Stats, erro
 		}
 		bounds[sh+1] = i
 	}
-	const batch = 64
-	type shard struct {
-		data     []byte
-		hash     string
-		postings int
+	var postings atomic.Int64
+	err := eachShard(nShards, func(sh int, scratch *[]byte) error {
+		data, n := encodeShard(terms[bounds[sh]:bounds[sh+1]], scratch)
+		postings.Add(int64(n))
+		name, err := put("p-", contentHash(data), data)
+		m.Postings[sh] = name
+		return err
+	})
+	if err != nil {
+		return st, err
 	}
-	encoded := make([]shard, batch)
-	for b0 := 0; b0 < nShards; b0 += batch {
-		b1 := min(b0+batch, nShards)
-		var next atomic.Int32
-		next.Store(int32(b0))
-		var wg sync.WaitGroup
-		for range min(runtime.GOMAXPROCS(0), b1-b0) {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				var scratch []byte
-				for {
-					sh := int(next.Add(1)) - 1
-					if sh >= b1 {
-						return
-					}
-					data, n := encodeShard(terms[bounds[sh]:bounds[sh+1]], &scratch)
-					encoded[sh-b0] = shard{data, contentHash(data), n}
-				}
-			}()
-		}
-		wg.Wait()
-		for _, e := range encoded[:b1-b0] {
-			st.Postings += int64(e.postings)
-			name, err := put("p-", e.hash, e.data)
-			if err != nil {
-				return st, err
-			}
-			m.Postings = append(m.Postings, name)
-		}
-	}
+	st.Postings = postings.Load()
 	st.PostingShards = nShards
 
-	// Metadata shards.
-	for lo := 0; lo < len(order); lo += MetaShardSize {
+	// Metadata shards, each marshalled and written by a worker.
+	m.Meta = make([]string, (len(order)+MetaShardSize-1)/MetaShardSize)
+	err = eachShard(len(m.Meta), func(i int, _ *[]byte) error {
+		lo := i * MetaShardSize
 		hi := min(lo+MetaShardSize, len(order))
 		rows := make([][]any, 0, hi-lo)
 		for _, d := range order[lo:hi] {
@@ -305,13 +284,13 @@ func (s *Stream) Finish(write func(name string, data []byte) error) (Stats, erro
 		}
 		data, err := marshal(map[string]any{"d": rows})
 		if err != nil {
-			return st, err
+			return err
 		}
-		name, err := out("m-", data)
-		if err != nil {
-			return st, err
-		}
-		m.Meta = append(m.Meta, name)
+		m.Meta[i], err = out("m-", data)
+		return err
+	})
+	if err != nil {
+		return st, err
 	}
 	st.MetaShards = len(m.Meta)
 
@@ -399,6 +378,41 @@ func facetLists(facets map[string]map[string]int) map[string][][2]any {
 func contentHash(data []byte) string {
 	sum := sha256.Sum256(data)
 	return hex.EncodeToString(sum[:hashBytes])
+}
+
+// eachShard runs f(0..n-1) on GOMAXPROCS workers, each with a buffer of
+// its own to reuse, and returns the error of the lowest shard that failed.
+// Workers stop taking shards after a failure.
+func eachShard(n int, f func(i int, scratch *[]byte) error) error {
+	errs := make([]error, n)
+	var (
+		next   atomic.Int32
+		failed atomic.Bool
+		wg     sync.WaitGroup
+	)
+	for range min(runtime.GOMAXPROCS(0), n) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var scratch []byte
+			for !failed.Load() {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				if errs[i] = f(i, &scratch); errs[i] != nil {
+					failed.Store(true)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // encodeShard returns the JSON of one posting shard, and the number of
