@@ -447,10 +447,8 @@ func (w *writer) write(name, mediatype string, b []byte) error {
 		buf := minifyBufs.Get().(*bytes.Buffer)
 		defer putMinifyBuf(buf)
 		buf.Reset()
-		// A bytes.Buffer, which the minifier reads in place (a
-		// bytes.Reader it would copy whole).
-		if err := w.m.Minify(mediatype, buf, bytes.NewBuffer(b)); err != nil {
-			return fmt.Errorf("minifying %s: %w", name, err)
+		if err := minifyTo(buf, w.m, name, mediatype, b); err != nil {
+			return err
 		}
 		b = buf.Bytes()
 	}
@@ -492,16 +490,28 @@ func (w *writer) copyAssets(theme fs.FS) error {
 	})
 }
 
-// minifyFile minifies b by its media type; nil m or "" leaves it as is.
+// minifyFile minifies b by its media type into a new slice; nil m or ""
+// leaves it as is.
 func minifyFile(m *minify.M, name, mediatype string, b []byte) ([]byte, error) {
 	if m == nil || mediatype == "" {
 		return b, nil
 	}
-	mb, err := m.Bytes(mediatype, b)
-	if err != nil {
-		return nil, fmt.Errorf("minifying %s: %w", name, err)
+	var buf bytes.Buffer
+	buf.Grow(len(b))
+	if err := minifyTo(&buf, m, name, mediatype, b); err != nil {
+		return nil, err
 	}
-	return mb, nil
+	return buf.Bytes(), nil
+}
+
+// minifyTo appends b, minified by its media type, to buf. b goes in as a
+// bytes.Buffer, which the minifier reads in place (a bytes.Reader it
+// would copy whole).
+func minifyTo(buf *bytes.Buffer, m *minify.M, name, mediatype string, b []byte) error {
+	if err := m.Minify(mediatype, buf, bytes.NewBuffer(b)); err != nil {
+		return fmt.Errorf("minifying %s: %w", name, err)
+	}
+	return nil
 }
 
 var mediaTypes = map[string]string{
