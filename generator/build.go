@@ -76,17 +76,27 @@ type Stats struct {
 	Phases []Phase `json:"-"`
 }
 
-// Phase is the wall time of one phase of a build.
+// Phase is the wall time of one phase of a build and the CPU time the
+// process spent in it (0 where unknown).
 type Phase struct {
 	Name     string
 	Duration time.Duration
+	CPU      time.Duration
 }
 
+// clock is where a phase started, in wall and CPU time.
+type clock struct {
+	wall time.Time
+	cpu  time.Duration
+}
+
+func now() clock { return clock{time.Now(), ProcessCPU()} }
+
 // lap records the phase that ends now.
-func (st *Stats) lap(name string, since *time.Time) {
-	now := time.Now()
-	st.Phases = append(st.Phases, Phase{name, now.Sub(*since)})
-	*since = now
+func (st *Stats) lap(name string, since *clock) {
+	c := now()
+	st.Phases = append(st.Phases, Phase{name, c.wall.Sub(since.wall), c.cpu - since.cpu})
+	*since = c
 }
 
 // Build builds the site. It returns a diag.List of every content problem
@@ -94,7 +104,7 @@ func (st *Stats) lap(name string, since *time.Time) {
 // Warnings alone do not fail the build; they are returned in warnings.
 func Build(ctx context.Context, opt Options) (st Stats, warnings diag.List, err error) {
 	start := time.Now()
-	lap := start
+	lap := now()
 	theme, tpl, err := opt.theme()
 	if err != nil {
 		return st, nil, err

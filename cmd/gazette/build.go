@@ -109,7 +109,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			fmt.Fprintf(stdout, "gazette: built %d documents in %d issues into %s: %d pages, %d files (%d written, %d unchanged, %d removed) in %s\n",
 				s.Documents, s.Issues, out, s.Pages, s.Files, s.Written, s.Unchanged, s.Removed, r.duration.Round(time.Millisecond))
 			if *verbose {
-				fmt.Fprintf(stdout, "gazette: time by phase: %s\n", phases(r.prepare, r.stats.Phases, r.duration))
+				fmt.Fprintf(stdout, "gazette: time by phase: %s\n", phases(r))
 			}
 		}
 	}
@@ -153,6 +153,8 @@ type buildResult struct {
 	cacheNote string // why the cache was not used, for -v
 	duration  time.Duration
 	prepare   time.Duration // lock, input key and cache check, before the build
+	cpu       time.Duration // CPU time of the whole build (0 where unknown)
+	prepCPU   time.Duration // CPU time of prepare
 }
 
 func (r buildResult) summary() summary {
@@ -170,8 +172,8 @@ const cacheDirName = ".gazette-cache"
 // neither the inputs nor the output changed, and otherwise builds through
 // a staging folder, swaps it in and records the new output in the cache.
 func buildSite(ctx context.Context, o buildOptions) (r buildResult, err error) {
-	start := time.Now()
-	defer func() { r.duration = time.Since(start) }()
+	start, startCPU := time.Now(), generator.ProcessCPU()
+	defer func() { r.duration, r.cpu = time.Since(start), generator.ProcessCPU()-startCPU }()
 	var written atomic.Int64
 	stage, err := publish.Start(ctx, o.out, publish.Options{
 		Wait: o.wait, Fresh: o.force, KeepLock: true,
@@ -229,7 +231,7 @@ func buildSite(ctx context.Context, o buildOptions) (r buildResult, err error) {
 		total = len(m.Files) // for the progress line only
 	}
 
-	r.prepare = time.Since(start)
+	r.prepare, r.prepCPU = time.Since(start), generator.ProcessCPU()-startCPU
 	stop := startProgress(o.progress, &written, total)
 	rel, err := filepath.Rel(o.cfg.Dir, o.contentDir)
 	if err != nil || rel == "" {
@@ -397,15 +399,23 @@ func isTerminal(w io.Writer) bool {
 // phases says where a build's time went: "key 0.5s, load 1.2s, …";
 // key is the input key and cache check before the build, commit what
 // publishing and recording the output took after it.
-func phases(prepare time.Duration, ps []generator.Phase, total time.Duration) string {
+func phases(r buildResult) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "key %s, ", prepare.Round(10*time.Millisecond))
-	total -= prepare
-	for _, p := range ps {
-		fmt.Fprintf(&b, "%s %s, ", p.Name, p.Duration.Round(10*time.Millisecond))
-		total -= p.Duration
+	wall, cpu := r.duration, r.cpu
+	phase := func(name string, d, c time.Duration) {
+		fmt.Fprintf(&b, "%s %s", name, d.Round(10*time.Millisecond))
+		if r.cpu > 0 {
+			fmt.Fprintf(&b, " (%s CPU)", c.Round(10*time.Millisecond))
+		}
+		wall, cpu = wall-d, cpu-c
 	}
-	fmt.Fprintf(&b, "commit %s", max(total, 0).Round(10*time.Millisecond))
+	phase("key", r.prepare, r.prepCPU)
+	for _, p := range r.stats.Phases {
+		b.WriteString(", ")
+		phase(p.Name, p.Duration, p.CPU)
+	}
+	b.WriteString(", ")
+	phase("commit", max(wall, 0), max(cpu, 0))
 	return b.String()
 }
 

@@ -190,7 +190,8 @@ func TestBuildSilentForCron(t *testing.T) {
 		t.Errorf("-v on an unchanged site: exit %d, %q", code, stdout)
 	}
 	code, stdout, _ = runCmd(t, "build", "-config", cfg, "-v", "-force")
-	if code != exitOK || !regexp.MustCompile(`time by phase: key \S+, load \S+, scan \S+, pages \S+, search \S+, rest \S+, commit \S+\n`).MatchString(stdout) {
+	phase := `\S+(?: \(\S+ CPU\))?`
+	if code != exitOK || !regexp.MustCompile(`time by phase: key `+phase+`, load `+phase+`, scan `+phase+`, pages `+phase+`, search `+phase+`, rest `+phase+`, commit `+phase+`\n`).MatchString(stdout) {
 		t.Errorf("-v -force: exit %d, %q: want the time of each phase", code, stdout)
 	}
 	s := buildJSON(t, "-config", cfg)
