@@ -13,6 +13,7 @@ import (
 	"runtime/debug"
 	"runtime/metrics"
 	"runtime/pprof"
+	"runtime/trace"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -38,9 +39,10 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	force := fs.Bool("force", false, "rebuild and rewrite every file, ignoring the previous output and the build cache")
 	wait := fs.Bool("wait", false, "if another build of the same output is running, wait for it instead of failing")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the build to `file` (for go tool pprof)")
+	traceFile := fs.String("trace", "", "write an execution trace of the build to `file` (for go tool trace)")
 	memProfile := fs.String("memprofile", "", "write a heap profile to `file` at the end of the build's scan, when memory peaks (with -force if nothing changed)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: gazette build [-config FILE] [-o DIR] [-force] [-wait] [-v] [-json] [-cpuprofile FILE] [-memprofile FILE]")
+		fmt.Fprintln(stderr, "usage: gazette build [-config FILE] [-o DIR] [-force] [-wait] [-v] [-json] [-cpuprofile FILE] [-trace FILE] [-memprofile FILE]")
 		fmt.Fprintln(stderr, "\nBuilds the archive into a staging folder and swaps it in as the output")
 		fmt.Fprintln(stderr, "only when complete. Files whose bytes did not change keep their time, and")
 		fmt.Fprintln(stderr, "when no input changed since the last build nothing is done at all (the")
@@ -74,6 +76,14 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	opt := buildOptions{cfg: cfg, contentDir: contentDir, out: out, force: *force, wait: *wait, memProfile: *memProfile}
 	if *cpuProfile != "" {
 		stop, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			fmt.Fprintf(stderr, "gazette: %v\n", err)
+			return exitFailure
+		}
+		defer stop()
+	}
+	if *traceFile != "" {
+		stop, err := startTrace(*traceFile)
 		if err != nil {
 			fmt.Fprintf(stderr, "gazette: %v\n", err)
 			return exitFailure
@@ -417,6 +427,19 @@ func phases(r buildResult) string {
 	b.WriteString(", ")
 	phase("commit", max(wall, 0), max(cpu, 0))
 	return b.String()
+}
+
+// startTrace traces the execution into file until stop is called.
+func startTrace(file string) (stop func(), err error) {
+	f, err := os.Create(file)
+	if err != nil {
+		return nil, fmt.Errorf("cannot write the trace: %w", err)
+	}
+	if err := trace.Start(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("cannot trace the build: %w", err)
+	}
+	return func() { trace.Stop(); f.Close() }, nil
 }
 
 // startCPUProfile profiles the CPU into file until stop is called.
