@@ -34,6 +34,7 @@ func (s *Site) newSearchIndex(workers int) *searchIndex {
 			Kind:      d.Kind,
 			Year:      d.Year(),
 			Date:      d.Date.String(),
+			Size:      d.bodyLen,
 		}
 		for _, is := range d.Issuers {
 			sd.Issuers = append(sd.Issuers, is.Name)

@@ -31,6 +31,9 @@ type Doc struct {
 	Year      int      //
 	Date      string   // 2024-02-25; orders documents, newest ranks first on ties
 	Body      string   // plain text
+	// Size is what Body will weigh when a Stream is given it later (0:
+	// len(Body)); it shares the work evenly among the Stream's workers.
+	Size int
 }
 
 // Stats describes a built index.
@@ -138,11 +141,36 @@ func NewStream(docs []Doc, avgdl float64, workers int) *Stream {
 	workers = max(workers, min(len(docs), int(avgdl*float64(len(docs))/maxTextPerIndexer)+1))
 	s.parts = make([]*indexer, workers)
 	s.bounds = make([]int, workers+1)
+	// Each worker takes an equal share of the text (documents' sizes
+	// vary with their kind and year), so none waits for the others.
+	var total, sum int64
+	for i := range docs {
+		total += docSize(&docs[i])
+	}
+	w := 0
+	for pos, i := range s.byPos {
+		for w+1 < workers && sum*int64(workers) >= total*int64(w+1) {
+			w++
+			s.bounds[w] = pos
+		}
+		sum += docSize(&docs[i])
+	}
+	for w++; w <= workers; w++ {
+		s.bounds[w] = len(docs)
+	}
 	for w := range workers {
-		s.parts[w] = newIndexer(avgdl, len(docs)/workers)
-		s.bounds[w+1] = (w + 1) * len(docs) / workers
+		s.parts[w] = newIndexer(avgdl, s.bounds[w+1]-s.bounds[w])
 	}
 	return s
+}
+
+// docSize is the weight of d's text, at least 1 so that empty documents
+// are shared out too.
+func docSize(d *Doc) int64 {
+	if d.Size > 0 {
+		return int64(d.Size)
+	}
+	return int64(max(len(d.Body), 1))
 }
 
 // Workers is how many workers Add expects.

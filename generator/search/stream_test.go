@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -288,4 +289,56 @@ func yearOf(t time.Time) int {
 		return 0
 	}
 	return t.Year()
+}
+
+// TestStreamShares checks that workers' ranges cover every document once,
+// in index order, and split the text evenly by Size.
+func TestStreamShares(t *testing.T) {
+	sized := func(sizes ...int) []Doc {
+		docs := make([]Doc, len(sizes))
+		for i, n := range sizes {
+			docs[i] = Doc{ID: fmt.Sprintf("d%03d", i), Date: "2024-01-01", Size: n}
+		}
+		return docs
+	}
+	// NewStream gives each worker at least 64 documents.
+	repeat := func(n, size int) []int { return slices.Repeat([]int{size}, n) }
+	tests := []struct {
+		name    string
+		sizes   []int
+		workers int
+		want    []int // documents per worker
+	}{
+		{"equal", repeat(128, 5), 2, []int{64, 64}},
+		// 100×10 + 34×30 is the first half of 100×10 + 100×30.
+		{"heavy tail", append(repeat(100, 10), repeat(100, 30)...), 2, []int{134, 66}},
+		{"one heavy", append([]int{1000}, repeat(127, 1)...), 2, []int{1, 127}},
+		{"empty bodies", repeat(192, 0), 3, []int{64, 64, 64}},
+		{"three", append(repeat(100, 10), repeat(100, 20)...), 3, []int{100, 50, 50}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			docs := sized(tt.sizes...)
+			s := NewStream(docs, 10, tt.workers)
+			if s.Workers() != len(tt.want) {
+				t.Fatalf("%d workers, want %d", s.Workers(), len(tt.want))
+			}
+			next := 0
+			for w := range s.Workers() {
+				r := s.Range(w)
+				if len(r) != tt.want[w] {
+					t.Errorf("worker %d takes %d documents, want %d", w, len(r), tt.want[w])
+				}
+				for _, i := range r {
+					if i != next {
+						t.Fatalf("worker %d takes document %d, want %d", w, i, next)
+					}
+					next++
+				}
+			}
+			if next != len(docs) {
+				t.Errorf("the workers take %d documents of %d", next, len(docs))
+			}
+		})
+	}
 }
