@@ -123,6 +123,7 @@ func Start(ctx context.Context, dir string, opt Options) (*Staging, error) {
 	}
 	cleanLeftovers(parent, base)
 	tmp, err := os.MkdirTemp(parent, "."+base+stagingPrefix)
+	tmp = filepath.Clean(tmp) // as WriteFile's paths are
 	if err == nil {
 		err = os.Chmod(tmp, 0o755)
 	}
@@ -279,14 +280,25 @@ func (s *Staging) WriteFile(name string, data []byte) error {
 
 // mkdir makes a folder of the staging tree once; a build writes many
 // files per folder, and a mkdir system call per file is measurable.
+// mkdir makes dir, a folder inside the staging folder, and those above
+// it. It remembers what it made, so each folder costs one mkdir(2) and no
+// stat(2) (os.MkdirAll looks each one up first).
 func (s *Staging) mkdir(dir string) error {
+	if dir == s.tmp || len(dir) <= len(s.tmp) {
+		return nil // the staging folder, or outside it (never asked)
+	}
 	s.mu.Lock()
 	made := s.dirs[dir]
 	s.mu.Unlock()
 	if made {
 		return nil
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := s.mkdir(filepath.Dir(dir)); err != nil {
+		return err
+	}
+	// Another writer may have made it meanwhile; a file in its place
+	// makes the write into it fail.
+	if err := os.Mkdir(dir, 0o755); err != nil && !errors.Is(err, os.ErrExist) {
 		return err
 	}
 	s.mu.Lock()

@@ -3,10 +3,12 @@ package publish
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -284,5 +286,61 @@ func TestRefusesNonSite(t *testing.T) {
 	}
 	if b, err := os.ReadFile(filepath.Join(content, "doc.md")); err != nil || string(b) != "precious" {
 		t.Fatal("content lost")
+	}
+}
+
+// TestFolders writes nested files from several goroutines at once into an
+// output given as an absolute and as a relative path (the staging
+// folder's name then starts with "./"), and into a folder a file holds.
+func TestFolders(t *testing.T) {
+	files := map[string]string{"index.html": "home"}
+	for i := range 40 {
+		files[fmt.Sprintf("a/b%d/c/index.html", i%7)] = "x"
+		files[fmt.Sprintf("a/b%d/d%d.html", i%7, i)] = "y"
+		files[fmt.Sprintf("e%d/index.html", i)] = "z"
+	}
+	for _, tc := range []struct{ name, out string }{{"absolute", ""}, {"relative", "public"}} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "public")
+			if tc.out != "" {
+				t.Chdir(filepath.Dir(dir))
+				dir = tc.out
+			}
+			s, err := Start(context.Background(), dir, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var wg sync.WaitGroup
+			errs := make(chan error, len(files))
+			for n, d := range files {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					errs <- s.WriteFile(n, []byte(d))
+				}()
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := s.WriteFile("index.html/x.html", []byte("no")); err == nil {
+				t.Error("a file written below a file: want an error")
+			}
+			if _, err := s.Commit(); err != nil {
+				t.Fatal(err)
+			}
+			got := tree(t, dir)
+			if len(got) != len(files) {
+				t.Errorf("%d files in the output, want %d", len(got), len(files))
+			}
+			for n, d := range files {
+				if got[n] != d {
+					t.Errorf("%s = %q, want %q", n, got[n], d)
+				}
+			}
+		})
 	}
 }
