@@ -69,10 +69,11 @@ type Stats struct {
 	Files     int           `json:"files"`
 	Duration  time.Duration `json:"-"`
 	// Phases is where the time went, in order: load (read, decode and
-	// link), scan (parse, render and index every body), pages (render,
-	// minify and write them) and search (encode and write the index), the
-	// other way round when pass 1's HTML went to a scratch file, then rest
-	// (assets, feed, sitemap).
+	// link), scan (parse, render and index every body), then search
+	// (encode and write the index) when pass 1's HTML went to a scratch
+	// file, pages (render, minify and write them, and the search index
+	// beside them when the HTML was kept in memory), and rest (assets,
+	// feed, sitemap).
 	Phases []Phase `json:"-"`
 }
 
@@ -149,25 +150,29 @@ func Build(ctx context.Context, opt Options) (st Stats, warnings diag.List, err 
 		opt.AfterScan()
 	}
 	st.lap("scan", &lap)
-	// With the HTML kept in memory, the search index is written after the
-	// pages, once that HTML is gone; else before them, so its postings are
-	// not held while pages are made.
+	// With the HTML kept in memory, the search index is written while the
+	// pages are made, on the cores they leave idle; else before them, so
+	// its postings are not held while pages are made.
 	finishSearch := func() error {
-		if idx == nil {
-			return nil
-		}
 		_, err := idx.stream.Finish(func(name string, data []byte) error { return w.write(name, "", data) })
+		idx = nil
 		if err != nil {
 			return fmt.Errorf("search index: %w", err)
 		}
-		idx = nil
-		st.lap("search", &lap)
 		return nil
 	}
-	if site.scratch != nil {
+	searched := make(chan error, 1)
+	switch {
+	case idx == nil:
+		searched <- nil
+	case site.scratch != nil:
 		if err := finishSearch(); err != nil {
 			return st, warnings, err
 		}
+		st.lap("search", &lap)
+		searched <- nil
+	default:
+		go func() { searched <- finishSearch() }()
 	}
 
 	// Pass 2: every page, each document's body HTML taken from pass 1 (or
@@ -186,13 +191,13 @@ func Build(ctx context.Context, opt Options) (st Stats, warnings diag.List, err 
 			return w.write(outputName(j.page.URL), "text/html", b)
 		})
 	})
+	if serr := <-searched; err == nil {
+		err = serr
+	}
 	if err != nil {
 		return st, warnings, err
 	}
 	st.lap("pages", &lap)
-	if err := finishSearch(); err != nil {
-		return st, warnings, err
-	}
 	if err := w.copyAssets(theme); err != nil {
 		return st, warnings, err
 	}
