@@ -127,7 +127,9 @@ func load(ctx context.Context, fsys fs.FS, prefix string, opt loadOptions) ([]*l
 	files := make([]*loaded, len(paths))
 	var wg sync.WaitGroup
 	next := make(chan int)
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+	// More readers than cores: a file not in the page cache keeps its
+	// reader waiting on the disk, and the others keep the cores busy.
+	for w := 0; w < runtime.GOMAXPROCS(0)+loadReaders; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -158,6 +160,9 @@ func load(ctx context.Context, fsys fs.FS, prefix string, opt loadOptions) ([]*l
 	}
 	return files, problems
 }
+
+// loadReaders is how many more files than cores load reads at once.
+const loadReaders = 6
 
 // walk adds the content files at and below root (a slash path; "." for
 // the whole folder) to lst, unsorted. Folders whose names start with "."
