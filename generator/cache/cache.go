@@ -197,34 +197,83 @@ type File struct {
 
 // Scan lists the regular files under dir, sorted by name. Anything else
 // (a symlink, a device) is an error: a build writes only regular files.
+// Folders are read by several goroutines at once: a large output has
+// hundreds of thousands of files to stat.
 func Scan(dir string) ([]File, error) {
-	var files []File
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+	var (
+		mu    sync.Mutex
+		files []File
+		errs  []error
+		wg    sync.WaitGroup
+		// Folders wait here; a reader that finds a subfolder queues it,
+		// or reads it itself when the queue is full.
+		queue = make(chan string, 1024)
+	)
+	var read func(rel string)
+	read = func(rel string) {
+		defer wg.Done()
+		es, err := os.ReadDir(filepath.Join(dir, rel))
+		var found []File
+		for _, e := range es {
+			if err != nil {
+				break
+			}
+			name := e.Name()
+			if rel != "" {
+				name = rel + "/" + name
+			}
+			switch {
+			case e.IsDir():
+				wg.Add(1)
+				select {
+				case queue <- name:
+				default:
+					read(name)
+				}
+				continue
+			case !e.Type().IsRegular():
+				err = fmt.Errorf("%s is not a regular file", filepath.Join(dir, filepath.FromSlash(name)))
+				continue
+			}
+			var info fs.FileInfo
+			if info, err = e.Info(); err == nil {
+				f := File{Name: name, Size: info.Size(), MTime: info.ModTime().UnixNano()}
+				f.Inode, f.CTime = identity(info)
+				found = append(found, f)
+			}
+		}
+		mu.Lock()
+		files = append(files, found...)
 		if err != nil {
-			return err
+			errs = append(errs, err)
 		}
-		if d.IsDir() {
-			return nil
-		}
-		if !d.Type().IsRegular() {
-			return fmt.Errorf("%s is not a regular file", p)
-		}
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(dir, p)
-		if err != nil {
-			return err
-		}
-		f := File{Name: filepath.ToSlash(rel), Size: info.Size(), MTime: info.ModTime().UnixNano()}
-		f.Inode, f.CTime = identity(info)
-		files = append(files, f)
-		return nil
-	})
+		mu.Unlock()
+	}
+	wg.Add(1)
+	queue <- ""
+	go func() { wg.Wait(); close(queue) }()
+	var readers sync.WaitGroup
+	for range scanReaders {
+		readers.Add(1)
+		go func() {
+			defer readers.Done()
+			for rel := range queue {
+				read(rel)
+			}
+		}()
+	}
+	readers.Wait()
+	if len(errs) > 0 {
+		sort.Slice(errs, func(i, j int) bool { return errs[i].Error() < errs[j].Error() })
+		return nil, errs[0]
+	}
 	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
-	return files, err
+	return files, nil
 }
+
+// scanReaders is how many goroutines Scan reads folders with: more than
+// cores, since each waits on the disk for a folder not in the cache.
+const scanReaders = 8
 
 // Manifest records one build of one output folder.
 type Manifest struct {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -247,5 +248,52 @@ func TestSaveRemovesStaleTemps(t *testing.T) {
 	}
 	if _, err := os.Stat(recent); err != nil {
 		t.Error("recent temporary file (another build's save) removed")
+	}
+}
+
+// TestScan lists a tree with more folders than Scan's queue holds, and
+// refuses anything but regular files and folders.
+func TestScan(t *testing.T) {
+	out := t.TempDir()
+	var want []string
+	for i := range 1500 {
+		name := fmt.Sprintf("d%02d/e%04d/index.html", i%30, i)
+		if i%100 == 0 {
+			name = fmt.Sprintf("d%02d/f%04d.json", i%30, i)
+		}
+		p := filepath.Join(out, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(name), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, name)
+	}
+	os.Mkdir(filepath.Join(out, "empty"), 0o755)
+	slices.Sort(want)
+	files, err := Scan(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range files {
+		got = append(got, f.Name)
+		if f.Size != int64(len(f.Name)) || f.MTime == 0 {
+			t.Errorf("%s: size %d, mtime %d", f.Name, f.Size, f.MTime)
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("Scan lists %d files, want %d (first %v)", len(got), len(want), got[:min(3, len(got))])
+	}
+
+	if err := os.Symlink("index.html", filepath.Join(out, "d07", "link.html")); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	if _, err := Scan(out); err == nil || !strings.Contains(err.Error(), "link.html is not a regular file") {
+		t.Errorf("a symbolic link in the output: err %v", err)
+	}
+	if _, err := Scan(filepath.Join(out, "missing")); err == nil {
+		t.Error("a missing folder: no error")
 	}
 }
