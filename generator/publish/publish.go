@@ -337,7 +337,6 @@ func (s *Staging) Commit() (Stats, error) {
 }
 
 func (s *Staging) commit() (Stats, error) {
-	s.stats.Removed = countRemoved(s.dir, s.written)
 	if _, err := os.Lstat(s.dir); err != nil {
 		if err := os.Rename(s.tmp, s.dir); err != nil {
 			return s.stats, fmt.Errorf("cannot move the new output into place: %w", err)
@@ -347,7 +346,7 @@ func (s *Staging) commit() (Stats, error) {
 	switch err := exchange(s.tmp, s.dir); {
 	case err == nil:
 		// s.tmp now holds the previous output.
-		os.RemoveAll(s.tmp)
+		s.stats.Removed = removeTree(s.tmp, s.written)
 		return s.stats, nil
 	case !errors.Is(err, errUnsupported):
 		return s.stats, fmt.Errorf("cannot swap the new output in: %w", err)
@@ -365,7 +364,7 @@ func (s *Staging) commit() (Stats, error) {
 		os.Rename(o, s.dir)
 		return s.stats, fmt.Errorf("cannot move the new output into place: %w", err)
 	}
-	os.RemoveAll(o)
+	s.stats.Removed = removeTree(o, s.written)
 	return s.stats, nil
 }
 
@@ -387,21 +386,6 @@ func (s *Staging) Close() error {
 	release(s.lock)
 	s.lock = nil
 	return nil
-}
-
-func countRemoved(dir string, written map[string]bool) int {
-	n := 0
-	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return nil
-		}
-		rel, err := filepath.Rel(dir, p)
-		if err == nil && !written[filepath.ToSlash(rel)] {
-			n++
-		}
-		return nil
-	})
-	return n
 }
 
 var errUnsupported = errors.New("atomic exchange not supported")

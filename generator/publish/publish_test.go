@@ -344,3 +344,36 @@ func TestFolders(t *testing.T) {
 		})
 	}
 }
+
+// TestRemoveTree removes a tree deeper and wider than removeTree's queue,
+// counting the files that are not written again.
+func TestRemoveTree(t *testing.T) {
+	root := filepath.Join(t.TempDir(), "old")
+	written := map[string]bool{}
+	n := 0
+	for i := range 1200 {
+		name := fmt.Sprintf("a%d/b%d/c%d/index.html", i%3, i%40, i)
+		if i%5 == 0 {
+			name = fmt.Sprintf("f%d.json", i)
+		}
+		p := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if i%2 == 0 {
+			written[name] = true
+		} else {
+			n++
+		}
+	}
+	written["never/there.html"] = true
+	if got := removeTree(root, written); got != n {
+		t.Errorf("removeTree counts %d files gone, want %d", got, n)
+	}
+	if _, err := os.Lstat(root); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the tree is still there: %v", err)
+	}
+}

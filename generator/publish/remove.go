@@ -1,0 +1,99 @@
+package publish
+
+import (
+	"os"
+	"path/filepath"
+	"sync"
+)
+
+// removeTree deletes the folder root, a previous output moved aside,
+// with several goroutines (a large output has hundreds of thousands of
+// files, and each unlink waits on the file system), and returns how many
+// of its files are not in written (slash paths relative to root): the
+// files the new build no longer has. Errors are ignored: what cannot be
+// removed is left for the next build's clean-up of leftovers.
+func removeTree(root string, written map[string]bool) (removed int) {
+	var (
+		mu    sync.Mutex
+		wg    sync.WaitGroup
+		dirs  = [][]string{{""}} // by depth
+		queue = make(chan dirAt, 1024)
+	)
+	var clear func(d dirAt)
+	clear = func(d dirAt) {
+		defer wg.Done()
+		es, _ := os.ReadDir(filepath.Join(root, d.rel))
+		gone := 0
+		for _, e := range es {
+			rel := e.Name()
+			if d.rel != "" {
+				rel = d.rel + "/" + rel
+			}
+			if e.IsDir() {
+				mu.Lock()
+				for len(dirs) <= d.depth+1 {
+					dirs = append(dirs, nil)
+				}
+				dirs[d.depth+1] = append(dirs[d.depth+1], rel)
+				mu.Unlock()
+				wg.Add(1)
+				select {
+				case queue <- dirAt{rel, d.depth + 1}:
+				default:
+					clear(dirAt{rel, d.depth + 1})
+				}
+				continue
+			}
+			if !written[rel] {
+				gone++
+			}
+			os.Remove(filepath.Join(root, filepath.FromSlash(rel)))
+		}
+		mu.Lock()
+		removed += gone
+		mu.Unlock()
+	}
+	wg.Add(1)
+	queue <- dirAt{"", 0}
+	go func() { wg.Wait(); close(queue) }()
+	each(queue, clear)
+
+	// The folders are empty now: remove the deepest first, each level's
+	// folders at once.
+	for depth := len(dirs) - 1; depth >= 0; depth-- {
+		level := make(chan dirAt, len(dirs[depth]))
+		for _, rel := range dirs[depth] {
+			level <- dirAt{rel: rel}
+		}
+		close(level)
+		each(level, func(d dirAt) { os.Remove(filepath.Join(root, filepath.FromSlash(d.rel))) })
+	}
+	// Anything left (a file that could not be removed): one more try.
+	os.RemoveAll(root)
+	return removed
+}
+
+// dirAt is a folder below a removed tree's root, and how deep it is.
+type dirAt struct {
+	rel   string
+	depth int
+}
+
+// each runs f on what arrives on c, with removeWorkers goroutines.
+func each(c <-chan dirAt, f func(dirAt)) {
+	var wg sync.WaitGroup
+	for range removeWorkers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for d := range c {
+				f(d)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// removeWorkers is how many goroutines remove a tree: more than cores,
+// as most of the time is spent in the file system.
+const removeWorkers = 8
