@@ -507,8 +507,20 @@ func relaxMemoryBudget() {
 	}
 	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
 	metrics.Read(sample)
-	limit := debug.SetMemoryLimit(-1)
-	if sample[0].Value.Kind() == metrics.KindUint64 && int64(sample[0].Value.Uint64()) > limit/2 {
-		debug.SetMemoryLimit(max(limit, defaultMemoryLimit))
+	if sample[0].Value.Kind() != metrics.KindUint64 {
+		return
 	}
+	limit := debug.SetMemoryLimit(-1)
+	if l := relaxedLimit(int64(sample[0].Value.Uint64()), limit); l != limit {
+		debug.SetMemoryLimit(l)
+	}
+}
+
+// relaxedLimit is the heap limit for a live heap of live bytes under a
+// budget of limit: the default limit once live fills more than half.
+func relaxedLimit(live, limit int64) int64 {
+	if live > limit/2 {
+		return max(limit, defaultMemoryLimit)
+	}
+	return limit
 }

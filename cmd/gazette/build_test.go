@@ -15,6 +15,8 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
 	"sort"
 	"strings"
 	"sync"
@@ -654,4 +656,54 @@ func TestMemoryBudget(t *testing.T) {
 			t.Errorf("memoryBudget(%d MiB) = %d MiB, want %d MiB", tt.content>>20, got>>20, tt.want>>20)
 		}
 	}
+}
+
+func TestRelaxedLimit(t *testing.T) {
+	const mib = 1 << 20
+	for _, tt := range []struct {
+		live, limit, want int64
+	}{
+		{100 * mib, 656 * mib, 656 * mib},                            // a 10k build: room to spare
+		{328 * mib, 656 * mib, 656 * mib},                            // exactly half
+		{329 * mib, 656 * mib, defaultMemoryLimit},                   // more than half: back to the default
+		{900 * mib, defaultMemoryLimit, defaultMemoryLimit},          // already the default
+		{2000 * mib, 2 * defaultMemoryLimit, 2 * defaultMemoryLimit}, // never lowered
+	} {
+		if got := relaxedLimit(tt.live, tt.limit); got != tt.want {
+			t.Errorf("relaxedLimit(%d MiB, %d MiB) = %d MiB, want %d MiB", tt.live/mib, tt.limit/mib, got/mib, tt.want/mib)
+		}
+	}
+}
+
+// TestRelaxMemoryBudget checks that the hook a build calls after its scan
+// changes the process's heap limit only when the budget is too small for
+// the live heap, and only when the budget was set. It changes process-wide
+// settings, so it restores them and does not run in parallel.
+func TestRelaxMemoryBudget(t *testing.T) {
+	prevLimit, prevSet := debug.SetMemoryLimit(-1), budgetSet
+	defer func() { debug.SetMemoryLimit(prevLimit); budgetSet = prevSet }()
+	keep := make([]byte, 16<<20) // live heap for the test
+	runtime.GC()
+	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(sample)
+	live := int64(sample[0].Value.Uint64())
+
+	for _, tt := range []struct {
+		name  string
+		set   bool
+		limit int64
+		want  int64
+	}{
+		{"roomy budget", true, 4*live + 64<<20, 4*live + 64<<20},
+		{"tight budget", true, live + live/2, defaultMemoryLimit},
+		{"no budget set", false, live + live/2, live + live/2},
+	} {
+		budgetSet = tt.set
+		debug.SetMemoryLimit(tt.limit)
+		relaxMemoryBudget()
+		if got := debug.SetMemoryLimit(-1); got != tt.want {
+			t.Errorf("%s: limit %d MiB after relaxMemoryBudget, want %d MiB (live %d MiB)", tt.name, got>>20, tt.want>>20, live>>20)
+		}
+	}
+	runtime.KeepAlive(keep)
 }
