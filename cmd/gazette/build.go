@@ -74,16 +74,18 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return exitFailure
 	}
 	opt := buildOptions{cfg: cfg, contentDir: contentDir, out: out, force: *force, wait: *wait, memProfile: *memProfile}
-	if *cpuProfile != "" {
-		stop, err := startCPUProfile(*cpuProfile)
-		if err != nil {
-			fmt.Fprintf(stderr, "gazette: %v\n", err)
-			return exitFailure
+	for _, r := range []struct {
+		file, what string
+		start      func(io.Writer) error
+		stop       func()
+	}{
+		{*cpuProfile, "the CPU profile", pprof.StartCPUProfile, pprof.StopCPUProfile},
+		{*traceFile, "the trace", trace.Start, trace.Stop},
+	} {
+		if r.file == "" {
+			continue
 		}
-		defer stop()
-	}
-	if *traceFile != "" {
-		stop, err := startTrace(*traceFile)
+		stop, err := startRecording(r.file, r.what, r.start, r.stop)
 		if err != nil {
 			fmt.Fprintf(stderr, "gazette: %v\n", err)
 			return exitFailure
@@ -429,30 +431,18 @@ func phases(r buildResult) string {
 	return b.String()
 }
 
-// startTrace traces the execution into file until stop is called.
-func startTrace(file string) (stop func(), err error) {
+// startRecording starts a recording of the build (a CPU profile, a
+// trace) into file, and returns what ends it and closes the file.
+func startRecording(file, what string, start func(io.Writer) error, stop func()) (func(), error) {
 	f, err := os.Create(file)
 	if err != nil {
-		return nil, fmt.Errorf("cannot write the trace: %w", err)
+		return nil, fmt.Errorf("cannot write %s: %w", what, err)
 	}
-	if err := trace.Start(f); err != nil {
+	if err := start(f); err != nil {
 		f.Close()
-		return nil, fmt.Errorf("cannot trace the build: %w", err)
+		return nil, fmt.Errorf("cannot record %s: %w", what, err)
 	}
-	return func() { trace.Stop(); f.Close() }, nil
-}
-
-// startCPUProfile profiles the CPU into file until stop is called.
-func startCPUProfile(file string) (stop func(), err error) {
-	f, err := os.Create(file)
-	if err != nil {
-		return nil, fmt.Errorf("cannot write the CPU profile: %w", err)
-	}
-	if err := pprof.StartCPUProfile(f); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("cannot profile the CPU: %w", err)
-	}
-	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+	return func() { stop(); f.Close() }, nil
 }
 
 // afterScan returns the hook a build calls after its scan, when its heap

@@ -627,18 +627,26 @@ func TestProgressLine(t *testing.T) {
 func TestBuildProfiles(t *testing.T) {
 	_, cfg := newSite(t)
 	dir := t.TempDir()
-	cpu, mem := filepath.Join(dir, "cpu.prof"), filepath.Join(dir, "mem.prof")
-	code, stdout, stderr := runCmd(t, "build", "-config", cfg, "-force", "-cpuprofile", cpu, "-memprofile", mem)
-	if strings.Contains(stderr, "already in use") {
-		t.Skip("the test binary is being profiled")
+	cpu, mem, tr := filepath.Join(dir, "cpu.prof"), filepath.Join(dir, "mem.prof"), filepath.Join(dir, "build.trace")
+	code, stdout, stderr := runCmd(t, "build", "-config", cfg, "-force", "-cpuprofile", cpu, "-memprofile", mem, "-trace", tr)
+	if strings.Contains(stderr, "already in use") || strings.Contains(stderr, "already enabled") {
+		t.Skip("the test binary is being profiled or traced")
 	}
 	if code != exitOK || stdout != "" || stderr != "" {
-		t.Fatalf("-cpuprofile -memprofile: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+		t.Fatalf("-cpuprofile -memprofile -trace: exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
-	for _, f := range []string{cpu, mem} {
+	for _, f := range []string{cpu, mem, tr} {
 		if st, err := os.Stat(f); err != nil || st.Size() == 0 {
 			t.Errorf("profile %s not written: %v", f, err)
 		}
+	}
+	if b, err := os.ReadFile(tr); err == nil && !bytes.HasPrefix(b, []byte("go 1.")) {
+		t.Errorf("%s does not start as a Go execution trace: %q", tr, b[:min(len(b), 16)])
+	}
+	// A file that cannot be created is reported, and nothing is built.
+	code, _, stderr = runCmd(t, "build", "-config", cfg, "-force", "-trace", filepath.Join(dir, "missing", "x.trace"))
+	if code != exitFailure || !strings.Contains(stderr, "cannot write the trace") {
+		t.Errorf("-trace into a missing folder: exit %d, stderr %q", code, stderr)
 	}
 }
 
