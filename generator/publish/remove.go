@@ -19,8 +19,8 @@ func removeTree(root string, written map[string]bool) (removed int) {
 		dirs  = [][]string{{""}} // by depth
 		queue = make(chan dirAt, 1024)
 	)
-	var clear func(d dirAt)
-	clear = func(d dirAt) {
+	var empty func(d dirAt)
+	empty = func(d dirAt) {
 		defer wg.Done()
 		es, _ := os.ReadDir(filepath.Join(root, d.rel))
 		gone := 0
@@ -40,7 +40,7 @@ func removeTree(root string, written map[string]bool) (removed int) {
 				select {
 				case queue <- dirAt{rel, d.depth + 1}:
 				default:
-					clear(dirAt{rel, d.depth + 1})
+					empty(dirAt{rel, d.depth + 1})
 				}
 				continue
 			}
@@ -56,7 +56,7 @@ func removeTree(root string, written map[string]bool) (removed int) {
 	wg.Add(1)
 	queue <- dirAt{"", 0}
 	go func() { wg.Wait(); close(queue) }()
-	each(queue, clear)
+	each(queue, empty)
 
 	// The folders are empty now: remove the deepest first, each level's
 	// folders at once.
