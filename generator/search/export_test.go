@@ -5,5 +5,4 @@ var (
 	TestBrowserContext = browser
 	RunBrowserCases    = runBrowserCases
 	Fixtures           = fixtures
-	CPUTime            = cpuTime
 )

@@ -15,6 +15,8 @@ import (
 	"unsafe"
 
 	"github.com/BurntSushi/toml"
+
+	"gazette/generator/internal/cputime"
 )
 
 // corpusDoc is a document of a scale corpus: its metadata, and the file
@@ -153,11 +155,11 @@ func BenchmarkStream(b *testing.B) {
 	}
 	b.SetBytes(size)
 	b.ReportAllocs()
-	cpu := cpuTime()
+	cpu := cputime.Process()
 	for b.Loop() {
 		streamIndex(b, docs, runtime.GOMAXPROCS(0), func(i int) string { return bodies[i] }, func(string, []byte) error { return nil })
 	}
-	b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N)/1e6, "cpu-ms/op")
+	b.ReportMetric(float64(cputime.Process()-cpu)/float64(b.N)/1e6, "cpu-ms/op")
 }
 
 // TestCorpusHash logs the hash of the index of $GAZETTE_CORPUS and, when
@@ -241,7 +243,7 @@ func TestStreamHeap(t *testing.T) {
 		}
 	}()
 	before := heap()
-	start, cpu := time.Now(), cpuTime()
+	start, cpu := time.Now(), cputime.Process()
 	s := NewStream(docs, float64(total)/float64(len(docs)), runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
 	for w := range s.Workers() {
@@ -274,7 +276,7 @@ func TestStreamHeap(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wall, cpuUsed := time.Since(start), cpuTime()-cpu
+	wall, cpuUsed := time.Since(start), cputime.Process()-cpu
 	close(done)
 	runtime.KeepAlive(s)
 	var ms runtime.MemStats
