@@ -123,8 +123,8 @@ func Start(ctx context.Context, dir string, opt Options) (*Staging, error) {
 	}
 	cleanLeftovers(parent, base)
 	tmp, err := os.MkdirTemp(parent, "."+base+stagingPrefix)
-	tmp = filepath.Clean(tmp) // as WriteFile's paths are
 	if err == nil {
+		tmp = filepath.Clean(tmp) // as WriteFile's paths are
 		err = os.Chmod(tmp, 0o755)
 	}
 	if err != nil {
@@ -278,14 +278,15 @@ func (s *Staging) WriteFile(name string, data []byte) error {
 	return nil
 }
 
-// mkdir makes a folder of the staging tree once; a build writes many
-// files per folder, and a mkdir system call per file is measurable.
 // mkdir makes dir, a folder inside the staging folder, and those above
 // it. It remembers what it made, so each folder costs one mkdir(2) and no
 // stat(2) (os.MkdirAll looks each one up first).
 func (s *Staging) mkdir(dir string) error {
-	if dir == s.tmp || len(dir) <= len(s.tmp) {
-		return nil // the staging folder, or outside it (never asked)
+	if dir == s.tmp {
+		return nil
+	}
+	if !strings.HasPrefix(dir, s.tmp+string(filepath.Separator)) {
+		return fmt.Errorf("refusing to make folder %s: it is outside the staging folder %s", dir, s.tmp)
 	}
 	s.mu.Lock()
 	made := s.dirs[dir]

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
 	"sync"
@@ -348,32 +349,116 @@ func TestFolders(t *testing.T) {
 // TestRemoveTree removes a tree deeper and wider than removeTree's queue,
 // counting the files that are not written again.
 func TestRemoveTree(t *testing.T) {
-	root := filepath.Join(t.TempDir(), "old")
-	written := map[string]bool{}
-	n := 0
-	for i := range 1200 {
-		name := fmt.Sprintf("a%d/b%d/c%d/index.html", i%3, i%40, i)
-		if i%5 == 0 {
-			name = fmt.Sprintf("f%d.json", i)
-		}
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+	for _, tc := range []struct {
+		name  string
+		queue int // removeQueue: 1 makes the goroutines empty folders themselves
+	}{
+		{"queued", 1024},
+		{"queue full", 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			defer func(q int) { removeQueue = q }(removeQueue)
+			removeQueue = tc.queue
+			root := filepath.Join(t.TempDir(), "old")
+			written := map[string]bool{}
+			n := 0
+			for i := range 1200 {
+				name := fmt.Sprintf("a%d/b%d/c%d/index.html", i%3, i%40, i)
+				if i%5 == 0 {
+					name = fmt.Sprintf("f%d.json", i)
+				}
+				writeFile(t, filepath.Join(root, filepath.FromSlash(name)))
+				if i%2 == 0 {
+					written[name] = true
+				} else {
+					n++
+				}
+			}
+			written["never/there.html"] = true
+			if got := removeTree(root, written); got != n {
+				t.Errorf("removeTree counts %d files gone, want %d", got, n)
+			}
+			if _, err := os.Lstat(root); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("the tree is still there: %v", err)
+			}
+		})
+	}
+}
+
+// TestRemoveTreeLinks: a previous output that was a symbolic link (public
+// -> /srv/www), or that holds one, loses the link, never what it points to.
+func TestRemoveTreeLinks(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		link string // where the link goes, relative to the tree's root
+	}{
+		{"root", "."},
+		{"subfolder", "docs"},
+		{"deep subfolder", "a/b/docs"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			target := filepath.Join(dir, "www")
+			for _, f := range []string{"index.html", "docs/a/index.html"} {
+				writeFile(t, filepath.Join(target, filepath.FromSlash(f)))
+			}
+			root := filepath.Join(dir, "old")
+			link := filepath.Join(root, filepath.FromSlash(tc.link))
+			if tc.link != "." {
+				writeFile(t, filepath.Join(root, "kept.html"))
+			}
+			if err := os.MkdirAll(filepath.Dir(link), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(target, link); err != nil {
+				t.Fatal(err)
+			}
+			removeTree(root, nil)
+			for _, f := range []string{"index.html", "docs/a/index.html"} {
+				if _, err := os.Stat(filepath.Join(target, filepath.FromSlash(f))); err != nil {
+					t.Errorf("removeTree went through the link: %v", err)
+				}
+			}
+			if _, err := os.Lstat(root); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("the tree (or the link) is still there: %v", err)
+			}
+		})
+	}
+}
+
+// TestLinkedOutput: an output folder that is a symbolic link is replaced
+// by the new build; what the link pointed to is left as it was.
+func TestLinkedOutput(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "www")
+	old := map[string]string{"index.html": "old", "docs/a/index.html": "a"}
+	for n, d := range old {
+		p := filepath.Join(target, filepath.FromSlash(n))
+		writeFile(t, p)
+		if err := os.WriteFile(p, []byte(d), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(p, nil, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		if i%2 == 0 {
-			written[name] = true
-		} else {
-			n++
-		}
 	}
-	written["never/there.html"] = true
-	if got := removeTree(root, written); got != n {
-		t.Errorf("removeTree counts %d files gone, want %d", got, n)
+	out := filepath.Join(dir, "public")
+	if err := os.Symlink(target, out); err != nil {
+		t.Fatal(err)
 	}
-	if _, err := os.Lstat(root); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("the tree is still there: %v", err)
+	publishFiles(t, out, Options{}, map[string]string{"index.html": "new"})
+	if got := tree(t, target); !reflect.DeepEqual(got, old) {
+		t.Errorf("the link's target changed: %v, want %v", got, old)
+	}
+	if got, want := tree(t, out), map[string]string{"index.html": "new"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("output %v, want %v", got, want)
+	}
+}
+
+// writeFile makes an empty file at p, and its folders.
+func writeFile(t *testing.T, p string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, nil, 0o644); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -12,17 +12,38 @@ import (
 // of its files are not in written (slash paths relative to root): the
 // files the new build no longer has. Errors are ignored: what cannot be
 // removed is left for the next build's clean-up of leftovers.
+//
+// It never follows a symbolic link: if root is one (an output folder that
+// was a link to, say, /srv/www before the swap), only the link goes; below
+// root, every folder is read through an os.Root, so a link put in place of
+// a folder while the walk runs cannot lead it outside.
 func removeTree(root string, written map[string]bool) (removed int) {
+	fi, err := os.Lstat(root)
+	if err != nil {
+		return 0
+	}
+	if !fi.IsDir() {
+		os.Remove(root)
+		return 0
+	}
+	r, err := os.OpenRoot(root)
+	if err != nil {
+		return 0
+	}
+	defer r.Close()
+	if opened, err := r.Stat("."); err != nil || !os.SameFile(fi, opened) {
+		return 0 // root was swapped for something else since the Lstat
+	}
 	var (
 		mu    sync.Mutex
 		wg    sync.WaitGroup
 		dirs  = [][]string{{""}} // by depth
-		queue = make(chan dirAt, 1024)
+		queue = make(chan dirAt, removeQueue)
 	)
 	var empty func(d dirAt)
 	empty = func(d dirAt) {
 		defer wg.Done()
-		es, _ := os.ReadDir(filepath.Join(root, d.rel))
+		es := readDir(r, d.rel)
 		gone := 0
 		for _, e := range es {
 			rel := e.Name()
@@ -47,7 +68,7 @@ func removeTree(root string, written map[string]bool) (removed int) {
 			if !written[rel] {
 				gone++
 			}
-			os.Remove(filepath.Join(root, filepath.FromSlash(rel)))
+			r.Remove(filepath.FromSlash(rel))
 		}
 		mu.Lock()
 		removed += gone
@@ -66,11 +87,25 @@ func removeTree(root string, written map[string]bool) (removed int) {
 			level <- dirAt{rel: rel}
 		}
 		close(level)
-		each(level, func(d dirAt) { os.Remove(filepath.Join(root, filepath.FromSlash(d.rel))) })
+		each(level, func(d dirAt) { r.Remove(filepath.FromSlash(d.rel)) })
 	}
 	// Anything left (a file that could not be removed): one more try.
 	os.RemoveAll(root)
 	return removed
+}
+
+// readDir lists the folder rel (a slash path, "" for the top) inside r.
+func readDir(r *os.Root, rel string) []os.DirEntry {
+	if rel == "" {
+		rel = "."
+	}
+	f, err := r.Open(filepath.FromSlash(rel))
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	es, _ := f.ReadDir(-1)
+	return es
 }
 
 // dirAt is a folder below a removed tree's root, and how deep it is.
@@ -97,3 +132,8 @@ func each(c <-chan dirAt, f func(dirAt)) {
 // removeWorkers is how many goroutines remove a tree: more than cores,
 // as most of the time is spent in the file system.
 const removeWorkers = 8
+
+// removeQueue is how many folders wait for a removing goroutine; when the
+// queue is full, the goroutine that found a folder empties it itself. A
+// variable so that a test can make the queue overflow.
+var removeQueue = 1024
