@@ -52,8 +52,12 @@ type Options struct {
 	Inject string
 	// Workers is the parallelism; 0 means GOMAXPROCS.
 	Workers int
-	// AfterScan, if set, is called once every body has been scanned, when
-	// the build holds the most (gazette build -memprofile).
+	// AfterScan, if set, is called once every body has been scanned
+	// (gazette build -memprofile). The build then holds what pass 1 kept:
+	// the pages' HTML (in memory up to keptHTMLBudget) and the search
+	// postings. When the HTML is kept in memory, the search index is
+	// encoded while the pages are made, so the peak can come a little
+	// after this point; the postings are released as it is written.
 	AfterScan func()
 	// ScratchDir is where a large build keeps its pass-1 HTML: a folder
 	// on disk ("": the system's temporary folder).
@@ -153,8 +157,15 @@ func Build(ctx context.Context, opt Options) (st Stats, warnings diag.List, err 
 	// With the HTML kept in memory, the search index is written while the
 	// pages are made, on the cores they leave idle; else before them, so
 	// its postings are not held while pages are made.
+	sctx, stopSearch := context.WithCancel(ctx)
+	defer stopSearch()
 	finishSearch := func() error {
-		_, err := idx.stream.Finish(func(name string, data []byte) error { return w.write(name, "", data) })
+		_, err := idx.stream.Finish(func(name string, data []byte) error {
+			if err := sctx.Err(); err != nil {
+				return err // cancelled, or a page failed
+			}
+			return w.write(name, "", data)
+		})
 		idx = nil
 		if err != nil {
 			return fmt.Errorf("search index: %w", err)
@@ -191,6 +202,9 @@ func Build(ctx context.Context, opt Options) (st Stats, warnings diag.List, err 
 			return w.write(outputName(j.page.URL), "text/html", b)
 		})
 	})
+	if err != nil {
+		stopSearch()
+	}
 	if serr := <-searched; err == nil {
 		err = serr
 	}

@@ -2,6 +2,7 @@ package generator
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"os"
 	"path/filepath"
@@ -343,6 +344,26 @@ func TestGlossaryAnchors(t *testing.T) {
 	for _, want := range []string{`<dt id="t1">新质生产力</dt>`, `<dt id="t2">两个确立</dt>`} {
 		if !strings.Contains(string(html), want) {
 			t.Errorf("glossary lacks %s:\n%s", want, html)
+		}
+	}
+}
+
+// TestBuildCancelled: a build cancelled once pass 1 is done stops with the
+// context's error, and the search index (written beside the pages) writes
+// nothing after it.
+func TestBuildCancelled(t *testing.T) {
+	cfg, _ := LoadConfig("testdata/site/config.toml", false)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out := &memOutput{}
+	_, _, err := Build(ctx, Options{Config: cfg, Content: os.DirFS("testdata/site/content"), ContentName: "content/", Out: out,
+		AfterScan: cancel})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Build after cancel: %v, want context.Canceled", err)
+	}
+	for name := range out.files {
+		if strings.HasPrefix(name, "search/") {
+			t.Errorf("%s written after the build was cancelled", name)
 		}
 	}
 }
