@@ -196,10 +196,16 @@ type File struct {
 }
 
 // Scan lists the regular files under dir, sorted by name. Anything else
-// (a symlink, a device) is an error: a build writes only regular files.
-// Folders are read by several goroutines at once: a large output has
-// hundreds of thousands of files to stat.
+// (a symlink, a device) is an error: a build writes only regular files,
+// and its output folder is a folder, not a link to one. Folders are read
+// by several goroutines at once: a large output has hundreds of thousands
+// of files to stat.
 func Scan(dir string) ([]File, error) {
+	if fi, err := os.Lstat(dir); err != nil {
+		return nil, err
+	} else if !fi.IsDir() {
+		return nil, fmt.Errorf("%s is not a folder", dir)
+	}
 	var (
 		mu    sync.Mutex
 		files []File
@@ -207,7 +213,7 @@ func Scan(dir string) ([]File, error) {
 		wg    sync.WaitGroup
 		// Folders wait here; a reader that finds a subfolder queues it,
 		// or reads it itself when the queue is full.
-		queue = make(chan string, 1024)
+		queue = make(chan string, scanQueue)
 	)
 	var read func(rel string)
 	read = func(rel string) {
@@ -274,6 +280,11 @@ func Scan(dir string) ([]File, error) {
 // scanReaders is how many goroutines Scan reads folders with: more than
 // cores, since each waits on the disk for a folder not in the cache.
 const scanReaders = 8
+
+// scanQueue is how many folders wait for a reader; past it, the reader
+// that found a folder reads it itself. A variable so that a test can make
+// the queue overflow.
+var scanQueue = 1024
 
 // Manifest records one build of one output folder.
 type Manifest struct {

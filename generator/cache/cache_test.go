@@ -254,6 +254,16 @@ func TestSaveRemovesStaleTemps(t *testing.T) {
 // TestScan lists a tree with more folders than Scan's queue holds, and
 // refuses anything but regular files and folders.
 func TestScan(t *testing.T) {
+	for _, q := range []int{1024, 1} { // 1: the queue overflows
+		t.Run(fmt.Sprint("queue ", q), func(t *testing.T) {
+			defer func(q int) { scanQueue = q }(scanQueue)
+			scanQueue = q
+			testScan(t)
+		})
+	}
+}
+
+func testScan(t *testing.T) {
 	out := t.TempDir()
 	var want []string
 	for i := range 1500 {
@@ -295,5 +305,13 @@ func TestScan(t *testing.T) {
 	}
 	if _, err := Scan(filepath.Join(out, "missing")); err == nil {
 		t.Error("a missing folder: no error")
+	}
+	// An output folder that is a link to a folder is not a build's output.
+	link := filepath.Join(t.TempDir(), "public")
+	if err := os.Symlink(filepath.Join(out, "d01"), link); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Scan(link); err == nil || !strings.Contains(err.Error(), "is not a folder") {
+		t.Errorf("a linked output folder: err %v", err)
 	}
 }

@@ -317,6 +317,9 @@ func TestStreamShares(t *testing.T) {
 		{"one heavy", append([]int{1000}, repeat(127, 1)...), 2, []int{1, 127}},
 		{"empty bodies", repeat(192, 0), 3, []int{64, 64, 64}},
 		{"three", append(repeat(100, 10), repeat(100, 20)...), 3, []int{100, 50, 50}},
+		// A last document heavier than the rest together leaves the
+		// other workers nothing.
+		{"heavy last", append(repeat(191, 1), 10000), 3, []int{192, 0, 0}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -340,6 +343,16 @@ func TestStreamShares(t *testing.T) {
 			}
 			if next != len(docs) {
 				t.Errorf("the workers take %d documents of %d", next, len(docs))
+			}
+			// Workers with nothing to do do not break the index.
+			for w := range s.Workers() {
+				for _, i := range s.Range(w) {
+					body := strings.Repeat("公报", min(docs[i].Size, 50))
+					s.Add(w, i, body, len(body))
+				}
+			}
+			if st, err := s.Finish(func(string, []byte) error { return nil }); err != nil || st.Docs != len(docs) {
+				t.Errorf("Finish: %d documents, %v", st.Docs, err)
 			}
 		})
 	}

@@ -1,15 +1,12 @@
 package cputime
 
-import (
-	"runtime"
-	"testing"
-)
+import "testing"
 
 func TestProcess(t *testing.T) {
-	if runtime.GOOS == "windows" || runtime.GOOS == "plan9" || runtime.GOOS == "js" || runtime.GOOS == "wasip1" {
-		t.Skip("no getrusage here")
-	}
 	before := Process()
+	if before == 0 {
+		t.Skip("no CPU time on this system")
+	}
 	x := 0
 	for i := range 50_000_000 {
 		x += i % 7
