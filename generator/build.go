@@ -114,7 +114,9 @@ func Build(ctx context.Context, opt Options) (st Stats, warnings diag.List, err 
 	if err != nil {
 		return st, nil, err
 	}
-	site, problems := loadSite(ctx, opt.Config, opt.Content, opt.ContentName, loadOptions{})
+	// Bodies are held from load to pass 1 when pass 1 will keep their
+	// HTML too (see scanBodies): then no file is read twice.
+	site, problems := loadSite(ctx, opt.Config, opt.Content, opt.ContentName, loadOptions{bodyBudget: keptHTMLBudget / 2})
 	problems.Sort()
 	if problems.HasErrors() {
 		return st, problems.Warnings(), problems.Errors()
@@ -283,9 +285,14 @@ func (s *Site) scanBodies(ctx context.Context, workers int, fsys fs.FS, mds mark
 	html := keep || s.scratch != nil
 	scan := func(i int) (string, error) {
 		d := s.Docs[i]
-		body, err := readBody(fsys, d)
-		if err != nil {
-			return "", err
+		var body []byte
+		if d.bodyHeld {
+			body, d.Body, d.bodyHeld = []byte(d.Body), "", false
+		} else {
+			var err error
+			if body, err = readBody(fsys, d); err != nil {
+				return "", err
+			}
 		}
 		md := <-mds
 		defer func() { mds <- md }()

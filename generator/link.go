@@ -75,7 +75,7 @@ func link(cfg Config, files []*loaded, prefix string) (*Site, diag.List) {
 			s.Issues = append(s.Issues, is)
 		default:
 			id := strings.TrimSuffix(f.path, ".md")
-			d := &Doc{ID: id, File: prefix + f.path, Meta: f.doc, Body: f.body, BodyLine: f.bodyLine, URL: urlOf(id, f.doc.Slug), path: f.path, bodyLen: f.bodyLen, fileSum: f.fileSum, fileLen: f.fileLen, parentLine: f.parentLine, file: f}
+			d := &Doc{ID: id, File: prefix + f.path, Meta: f.doc, Body: f.body, bodyHeld: f.bodyHeld, BodyLine: f.bodyLine, URL: urlOf(id, f.doc.Slug), path: f.path, bodyLen: f.bodyLen, fileSum: f.fileSum, fileLen: f.fileLen, parentLine: f.parentLine, file: f}
 			s.byID[id] = d
 			s.Docs = append(s.Docs, d)
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"path"
@@ -11,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/yuin/goldmark/parser"
@@ -34,6 +36,7 @@ type loaded struct {
 	issue    content.Issue
 	doc      content.Document
 	body     string
+	bodyHeld bool // body is held for a build's first pass (loadOptions.bodyBudget)
 	bodyLine int
 	problems diag.List
 
@@ -62,6 +65,11 @@ type loadOptions struct {
 	// a build drops each once its plan is extracted and reads it again
 	// when it renders, so memory does not grow with the archive's text.
 	keepBodies bool
+	// bodyBudget, when keepBodies is false, is how many bytes of body a
+	// build may hold from load to its first pass, so that it need not
+	// read the files again: all bodies are held if they fit, else none.
+	bodyBudget int64
+	bodyLeft   *atomic.Int64 // what is left of it, shared by the readers
 	// prev are the files of an earlier load by path: one whose size and
 	// modification time are unchanged is reused, not read again.
 	prev map[string]*loaded
@@ -125,6 +133,10 @@ func load(ctx context.Context, fsys fs.FS, prefix string, opt loadOptions) ([]*l
 	}
 
 	files := make([]*loaded, len(paths))
+	if opt.bodyBudget > 0 && !opt.keepBodies {
+		opt.bodyLeft = new(atomic.Int64)
+		opt.bodyLeft.Store(opt.bodyBudget)
+	}
 	var wg sync.WaitGroup
 	next := make(chan int)
 	// More readers than cores: a file not in the page cache keeps its
@@ -155,8 +167,12 @@ func load(ctx context.Context, fsys fs.FS, prefix string, opt loadOptions) ([]*l
 		problems.Errorf("", 0, "build interrupted: %v", err)
 		return nil, problems
 	}
+	over := opt.bodyLeft != nil && opt.bodyLeft.Load() < 0
 	for _, f := range files {
 		problems.Add(f.problems...)
+		if over && f.bodyHeld {
+			f.body, f.bodyHeld = "", false
+		}
 	}
 	return files, problems
 }
@@ -294,17 +310,19 @@ func ignoredFolder(dir string) bool {
 func loadFile(fsys fs.FS, p, prefix string, pp *parser.Parser, opt loadOptions) *loaded {
 	f := &loaded{path: p, kind: content.KindOf(path.Base(p))}
 	name := prefix + p
-	st, err := fs.Stat(fsys, p)
-	if err == nil && st.Size() > MaxFileSize {
-		f.problems.Errorf(name, 0, "file is %d MB, larger than the %d MB limit: split the document", st.Size()>>20, MaxFileSize>>20)
-		return f
-	}
-	if err == nil && opt.prev != nil {
+	if opt.prev != nil {
 		// Stat before reading: a save during the read changes the
 		// time, so the next load reads the file again.
-		f.size, f.mtime = st.Size(), st.ModTime()
+		if st, err := fs.Stat(fsys, p); err == nil {
+			f.size, f.mtime = st.Size(), st.ModTime()
+		}
 	}
 	data, err := readLimited(fsys, p)
+	var big *tooLargeError
+	if errors.As(err, &big) {
+		f.problems.Errorf(name, 0, "file is %d MB, larger than the %d MB limit: split the document", big.size>>20, MaxFileSize>>20)
+		return f
+	}
 	if err != nil {
 		f.problems.Errorf(name, 0, "cannot read: %v", err)
 		f.mtime = time.Time{} // read it again next time: chmod keeps the time
@@ -347,7 +365,11 @@ func loadFile(fsys fs.FS, p, prefix string, pp *parser.Parser, opt loadOptions) 
 	if f.kind == content.KindDocument && !f.problems.HasErrors() {
 		f.plan = extractPlan(pp, &f.doc, f.body)
 	}
-	if !opt.keepBodies {
+	switch {
+	case opt.keepBodies:
+	case opt.bodyLeft != nil && opt.bodyLeft.Add(-int64(len(f.body))) >= 0 && !f.problems.HasErrors():
+		f.bodyHeld = true
+	default:
 		f.body = ""
 	}
 	return f
@@ -388,7 +410,9 @@ func readLimited(fsys fs.FS, p string) ([]byte, error) {
 	// Read into a buffer of the file's size (plus one byte to see the
 	// end), as os.ReadFile does, rather than growing one by doubling.
 	size := 512
-	if st, err := f.Stat(); err == nil && st.Size() > 0 && st.Size() <= MaxFileSize {
+	if st, err := f.Stat(); err == nil && st.Size() > MaxFileSize {
+		return nil, &tooLargeError{st.Size()}
+	} else if err == nil && st.Size() > 0 {
 		size = int(st.Size()) + 1
 	}
 	buf := make([]byte, 0, size)
@@ -409,6 +433,14 @@ func readLimited(fsys fs.FS, p string) ([]byte, error) {
 			buf = append(buf, 0)[:len(buf)]
 		}
 	}
+}
+
+// tooLargeError is readLimited's error for a file larger than
+// MaxFileSize when it was opened.
+type tooLargeError struct{ size int64 }
+
+func (e *tooLargeError) Error() string {
+	return fmt.Sprintf("file is %d MB, larger than the %d MB limit", e.size>>20, MaxFileSize>>20)
 }
 
 func isUTF16(b []byte) bool {

@@ -3,10 +3,13 @@ package generator
 import (
 	"bytes"
 	"context"
+	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 
@@ -201,5 +204,63 @@ func TestScratchLost(t *testing.T) {
 	}
 	if outlines == 0 {
 		t.Error("no page shows an outline: the test proves nothing")
+	}
+}
+
+// countingFS counts the opens of each file.
+type countingFS struct {
+	fs.FS
+	mu    sync.Mutex
+	opens map[string]int
+}
+
+func (c *countingFS) Open(name string) (fs.File, error) {
+	c.mu.Lock()
+	c.opens[name]++
+	c.mu.Unlock()
+	return c.FS.Open(name)
+}
+
+// Stat is not an open: without it, fs.Stat would open the file.
+func (c *countingFS) Stat(name string) (fs.FileInfo, error) { return fs.Stat(c.FS, name) }
+
+// TestBodiesReadOnce: an archive whose HTML fits the budget has its
+// bodies held from load to pass 1, so each content file is opened once;
+// past the budget, documents are read again by pass 1.
+func TestBodiesReadOnce(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		budget int64
+		twice  bool // documents are opened twice
+	}{
+		{"held", 1 << 40, false},
+		{"over the budget", 0, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			old := keptHTMLBudget
+			keptHTMLBudget = tt.budget
+			defer func() { keptHTMLBudget = old }()
+			cfg, err := LoadConfig("../config.toml", false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := &countingFS{FS: os.DirFS("../content"), opens: map[string]int{}}
+			if _, _, err := Build(context.Background(), Options{Config: cfg, Content: c, ContentName: "content/", Out: &memOutput{}, ScratchDir: t.TempDir()}); err != nil {
+				t.Fatal(err)
+			}
+			docs := 0
+			for name, n := range c.opens {
+				if !strings.HasSuffix(name, ".md") || strings.HasPrefix(path.Base(name), "_") {
+					continue
+				}
+				docs++
+				if twice := n >= 2; twice != tt.twice && !strings.HasSuffix(name, "_index.md") {
+					t.Errorf("%s opened %d times", name, n)
+				}
+			}
+			if docs == 0 {
+				t.Fatal("no content file opened")
+			}
+		})
 	}
 }

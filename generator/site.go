@@ -161,7 +161,8 @@ type Doc struct {
 	Issuers       []*Issuer
 	Prev, Next    *Doc // within the issue
 
-	Body       string // Markdown; empty in a build, which reads files again
+	Body       string // Markdown; in a build, empty or held until pass 1 (bodyHeld)
+	bodyHeld   bool   // a build's pass 1 takes Body and empties it, not reading the file
 	BodyLine   int
 	path       string  // below the content root, to read the body again
 	file       *loaded // the decoded file, with what was worked out from it alone

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/BurntSushi/toml"
 
@@ -20,6 +21,10 @@ const Fence = "+++"
 // line ends. front is the TOML text between the fences (LF line ends);
 // bodyLine is the 1-based line of the file where the body starts. An error
 // says what is wrong in words an archivist can act on, with the line.
+//
+// front and body share memory with data, which must not change after the
+// call: a build reads tens of thousands of files, and a copy of each
+// would be as much memory again.
 func Split(data []byte) (front, body string, bodyLine int, err error) {
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	if bytes.Contains(data, []byte("\r")) {
@@ -33,7 +38,7 @@ func Split(data []byte) (front, body string, bodyLine int, err error) {
 		line := 1 + bytes.Count(data[:firstInvalid(data)], []byte("\n"))
 		return "", "", 0, &LineError{Line: line, Msg: "file is not valid UTF-8: save it as UTF-8 (if it is UTF-16 or GBK, convert it with iconv)"}
 	}
-	s := string(data)
+	s := unsafe.String(unsafe.SliceData(data), len(data))
 	first, rest, _ := strings.Cut(s, "\n")
 	if strings.TrimRight(first, " \t") != Fence {
 		return "", "", 0, &LineError{Line: 1, Msg: "missing front matter: the first line must be +++"}
