@@ -174,6 +174,7 @@ func (s *Site) linkPlans(contentFS fs.FS, prefix string) diag.List {
 		}
 		return r
 	}
+	warned := map[diag.Problem]bool{}
 	for _, d := range s.Docs {
 		tasks := d.file.plan.tasks
 		if len(tasks) == 0 {
@@ -195,8 +196,11 @@ func (s *Site) linkPlans(contentFS fs.FS, prefix string) diag.List {
 					o := resolve(p.Jurisdiction, n)
 					r := OfficeRef{Name: o.Name, Printed: n, Group: o.Group}
 					if !o.Group {
-						if !o.Known {
-							pi.unknown.Add(diag.Problem{File: d.File, Line: line, Severity: diag.Warning, Msg: o.unknown})
+						if w := (diag.Problem{File: d.File, Line: line, Severity: diag.Warning, Msg: o.unknown}); !o.Known && !warned[w] {
+							// Once per name and line: tasks without a
+							// line (front matter) would repeat it.
+							warned[w] = true
+							pi.unknown.Add(w)
 						}
 						of := s.office(pi, o.Name, p.Jurisdiction)
 						r.URL = of.URL

@@ -156,6 +156,27 @@ func TestPlanProblems(t *testing.T) {
 			t.Errorf("UnknownOffices = %v", got)
 		}
 	})
+	t.Run("unknown office named twice", func(t *testing.T) {
+		fsys := fstest.MapFS{}
+		for k, v := range planSite {
+			fsys[k] = v
+		}
+		fsys["documents/hand/twice.md"] = &fstest.MapFile{Data: []byte("+++\ntitle = \"示范县档案工作方案\"\nissuers = [\"示范县人民政府\"]\n" +
+			"[[tasks]]\ntext = \"整理档案\"\nlead = [\"方志馆\"]\n[[tasks]]\ntext = \"数字化\"\nlead = [\"方志馆\"]\ncooperating = [\"方志馆\"]\n+++\n")}
+		s, ps := Load(context.Background(), DefaultConfig(), fsys, "content/")
+		if ps.HasErrors() {
+			t.Fatal(ps)
+		}
+		n := 0
+		for _, p := range s.UnknownOffices() {
+			if strings.Contains(p.Msg, "方志馆") {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("%d warnings for one unknown office in one file, want 1: %v", n, s.UnknownOffices())
+		}
+	})
 	for _, c := range []struct{ name, file, data, want string }{
 		{"bad table", "_offices.toml", "[\"示范县\"]\n\"x\" = 1\n", `content/_offices.toml: ["示范县"] "x": write its aliases as a list of strings`},
 		{"page at the overview's URL", "plans.md", "+++\ntitle = \"t\"\nissuers = [\"示范县人民政府\"]\n+++\n", "content/plans.md: URL /plans/ is the plans overview gazette makes"},

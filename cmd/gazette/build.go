@@ -40,7 +40,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	wait := fs.Bool("wait", false, "if another build of the same output is running, wait for it instead of failing")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the build to `file` (for go tool pprof)")
 	traceFile := fs.String("trace", "", "write an execution trace of the build to `file` (for go tool trace)")
-	memProfile := fs.String("memprofile", "", "write a heap profile to `file` at the end of the build's scan, when memory peaks (with -force if nothing changed)")
+	memProfile := fs.String("memprofile", "", "write a heap profile to `file` at the end of the build's scan, when the body HTML and search postings are held (with -force if nothing changed)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: gazette build [-config FILE] [-o DIR] [-force] [-wait] [-v] [-json] [-cpuprofile FILE] [-trace FILE] [-memprofile FILE]")
 		fmt.Fprintln(stderr, "\nBuilds the archive into a staging folder and swaps it in as the output")
