@@ -61,9 +61,10 @@ type planFound struct {
 
 // loadOptions tune load.
 type loadOptions struct {
-	// keepBodies keeps every body in memory (check and serve need them);
-	// a build drops each once its plan is extracted and reads it again
-	// when it renders, so memory does not grow with the archive's text.
+	// keepBodies keeps every body in memory (check and serve need them).
+	// Without it, a build holds the bodies while they fit bodyBudget and
+	// otherwise drops each once its plan is extracted and reads it again
+	// in pass 1, so memory does not grow with the archive's text.
 	keepBodies bool
 	// bodyBudget, when keepBodies is false, is how many bytes of body a
 	// build may hold from load to its first pass, so that it need not
