@@ -368,7 +368,9 @@ func loadFile(fsys fs.FS, p, prefix string, pp *parser.Parser, opt loadOptions) 
 	}
 	switch {
 	case opt.keepBodies:
-	case opt.bodyLeft != nil && opt.bodyLeft.Add(-int64(len(f.body))) >= 0 && !f.problems.HasErrors():
+	case f.kind != content.KindDocument || f.problems.HasErrors():
+		f.body = "" // pass 1 reads documents only; a build with errors stops
+	case opt.bodyLeft != nil && opt.bodyLeft.Add(-int64(len(f.body))) >= 0:
 		f.bodyHeld = true
 	default:
 		f.body = ""
