@@ -76,9 +76,12 @@ type Stats struct {
 	// link), scan (parse, render and index every body), then search
 	// (encode and write the index) when pass 1's HTML went to a scratch
 	// file, pages (render, minify and write them, and the search index
-	// beside them when the HTML was kept in memory), and rest (assets,
-	// feed, sitemap).
+	// beside them when the HTML was kept in memory, and the theme's
+	// assets, the feed and the sitemaps).
 	Phases []Phase `json:"-"`
+	// Spilled is the bytes of search postings written to disk during the
+	// scan (an archive too large for keptHTMLBudget), 0 if none.
+	Spilled int64 `json:"-"`
 }
 
 // Phase is the wall time of one phase of a build and the CPU time the
@@ -146,6 +149,11 @@ func Build(ctx context.Context, opt Options) (st Stats, warnings diag.List, err 
 	var idx *searchIndex
 	if hasSearch {
 		idx = site.newSearchIndex(workers)
+		defer func() {
+			if idx != nil { // Finish was not reached
+				idx.stream.Close()
+			}
+		}()
 	}
 	defer func() { site.scratch.close() }()
 	site.scratchDir = opt.ScratchDir
@@ -162,6 +170,7 @@ func Build(ctx context.Context, opt Options) (st Stats, warnings diag.List, err 
 	sctx, stopSearch := context.WithCancel(ctx)
 	defer stopSearch()
 	finishSearch := func() error {
+		st.Spilled = idx.stream.Spilled()
 		_, err := idx.stream.Finish(func(name string, data []byte) error {
 			if err := sctx.Err(); err != nil {
 				return err // cancelled, or a page failed
@@ -197,6 +206,16 @@ func Build(ctx context.Context, opt Options) (st Stats, warnings diag.List, err 
 			j.page.BuildTime = stamp
 		}
 	}
+	// The theme's assets, the sitemaps and the feed need no page: they are
+	// written beside the pages (at 100k the sitemaps alone take seconds).
+	rest := make(chan error, 1)
+	go func() {
+		if err := w.copyAssets(theme); err != nil {
+			rest <- err
+			return
+		}
+		rest <- site.writeHostFiles(w, jobs)
+	}()
 	err = parallel(ctx, workers, len(jobs), func(i int) error {
 		j := jobs[i]
 		j.page.Inject = safeInject(opt.Inject)
@@ -210,17 +229,13 @@ func Build(ctx context.Context, opt Options) (st Stats, warnings diag.List, err 
 	if serr := <-searched; err == nil {
 		err = serr
 	}
+	if rerr := <-rest; err == nil {
+		err = rerr
+	}
 	if err != nil {
 		return st, warnings, err
 	}
 	st.lap("pages", &lap)
-	if err := w.copyAssets(theme); err != nil {
-		return st, warnings, err
-	}
-	if err := site.writeHostFiles(w, jobs); err != nil {
-		return st, warnings, err
-	}
-	st.lap("rest", &lap)
 	st.Documents, st.Issues, st.Gazettes, st.Pages, st.Files = len(site.Docs), len(site.Issues), len(site.Gazettes), len(jobs), w.files
 	st.Duration = time.Since(start)
 	return st, warnings, nil
@@ -281,6 +296,11 @@ func (s *Site) scanBodies(ctx context.Context, workers int, fsys fs.FS, mds mark
 	keep := total*2 <= keptHTMLBudget
 	if !keep {
 		s.scratch = newScratch(s.scratchDir)
+		// The search postings of so large an archive go to disk too,
+		// a segment at a time (see search.Stream.SpillTo).
+		if idx != nil {
+			idx.stream.SpillTo(s.scratchDir, searchSegmentBytes)
+		}
 	}
 	html := keep || s.scratch != nil
 	scan := func(i int) (string, error) {
@@ -336,6 +356,12 @@ func (s *Site) scanBodies(ctx context.Context, workers int, fsys fs.FS, mds mark
 // archive (about 100 MB of Markdown) fits in it; a larger one keeps its
 // HTML in a scratch file, so memory stays bounded.
 var keptHTMLBudget int64 = 256 << 20 // a variable for tests
+
+// searchSegmentBytes is the size of the search postings a worker holds
+// before it writes them to disk, in an archive too large for
+// keptHTMLBudget: about what a 10k archive's worker holds in all, so
+// that its arena stays in the processor's caches as well.
+var searchSegmentBytes = 24 << 20
 
 // readBody reads a document's Markdown body from the content folder.
 func readBody(fsys fs.FS, d *Doc) ([]byte, error) {

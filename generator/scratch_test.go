@@ -20,32 +20,41 @@ import (
 // HTML kept in memory, kept in a scratch file, and rendered again because
 // no scratch file could be made. The outputs must be the same bytes.
 func TestScratchMatchesMemory(t *testing.T) {
-	build := func(budget int64, tmp string) map[string][]byte {
+	var spilled int64 // by the last build
+	build := func(budget int64, tmp string, segment int) map[string][]byte {
 		t.Helper()
-		old := keptHTMLBudget
-		keptHTMLBudget = budget
-		defer func() { keptHTMLBudget = old }()
+		old, oldSegment := keptHTMLBudget, searchSegmentBytes
+		keptHTMLBudget, searchSegmentBytes = budget, segment
+		defer func() { keptHTMLBudget, searchSegmentBytes = old, oldSegment }()
 		cfg, err := LoadConfig("../config.toml", false)
 		if err != nil {
 			t.Fatal(err)
 		}
 		out := &memOutput{}
-		if _, _, err := Build(context.Background(), Options{Config: cfg, Content: os.DirFS("../content"), ContentName: "content/", Out: out, ScratchDir: tmp}); err != nil {
+		st, _, err := Build(context.Background(), Options{Config: cfg, Content: os.DirFS("../content"), ContentName: "content/", Out: out, ScratchDir: tmp})
+		if err != nil {
 			t.Fatal(err)
 		}
+		spilled = st.Spilled
 		return out.files
 	}
 	tmp := t.TempDir()
-	memory := build(1<<40, tmp)
+	memory := build(1<<40, tmp, 1)
 	for _, tt := range []struct {
-		name string
-		tmp  string
+		name    string
+		tmp     string
+		segment int // search postings spilled past this many bytes
 	}{
-		{"scratch file", tmp},
-		{"no scratch file", filepath.Join(tmp, "missing")},
+		{"scratch file", tmp, 1 << 30},
+		{"scratch file, search postings spilled after each document", tmp, 1},
+		{"scratch file, search postings spilled now and then", tmp, 300 << 10},
+		{"no scratch file", filepath.Join(tmp, "missing"), 1},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			got := build(0, tt.tmp)
+			got := build(0, tt.tmp, tt.segment)
+			if want := tt.segment < 1<<30 && tt.tmp == tmp; (spilled > 0) != want {
+				t.Errorf("%d bytes of search postings spilled; want some: %v", spilled, want)
+			}
 			if len(got) != len(memory) {
 				t.Fatalf("%d files, want %d", len(got), len(memory))
 			}

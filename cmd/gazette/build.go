@@ -122,6 +122,9 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 				s.Documents, s.Issues, out, s.Pages, s.Files, s.Written, s.Unchanged, s.Removed, r.duration.Round(time.Millisecond))
 			if *verbose {
 				fmt.Fprintf(stdout, "gazette: time by phase: %s\n", phases(r))
+				if r.stats.Spilled > 0 {
+					fmt.Fprintf(stdout, "gazette: %.1f MB of search postings went through a scratch file\n", float64(r.stats.Spilled)/1e6)
+				}
 			}
 		}
 	}

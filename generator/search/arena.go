@@ -2,6 +2,7 @@ package search
 
 import (
 	"encoding/binary"
+	"math"
 	"math/bits"
 )
 
@@ -20,6 +21,7 @@ import (
 // entry points to.
 type arena struct {
 	pages [][]byte
+	used  int    // pages in use; those past it are kept for reuse (reset)
 	off   uint64 // offset of the next free byte
 }
 
@@ -38,12 +40,15 @@ var sliceSizes = [...]uint32{8, 12, 20, 32, 48, 72, 112, 168, 256, 384, 512}
 // offset and that of its level byte.
 func (a *arena) newSlice(level int) (off, end uint32) {
 	size := sliceSizes[level]
-	if a.off+uint64(size) > uint64(len(a.pages))<<pageBits {
-		if len(a.pages) >= 1<<(32-pageBits) {
+	if a.off+uint64(size) > uint64(a.used)<<pageBits {
+		if a.used >= 1<<(32-pageBits) {
 			panic("search: more than 4 GB of postings in one indexer")
 		}
-		a.pages = append(a.pages, make([]byte, pageSize))
-		a.off = uint64(len(a.pages)-1) << pageBits
+		if a.used == len(a.pages) {
+			a.pages = append(a.pages, make([]byte, pageSize))
+		}
+		a.used++
+		a.off = uint64(a.used-1) << pageBits
 	}
 	off = uint32(a.off)
 	a.off += uint64(size)
@@ -126,6 +131,12 @@ func (a *arena) write(e *entry, data []byte) {
 
 // appendList appends the bytes of e's list to b.
 func (a *arena) appendList(b []byte, e *entry) []byte {
+	return a.appendListN(b, e, math.MaxInt)
+}
+
+// appendListN appends the bytes of e's list to b, stopping at the end of
+// the slice in which the list's first n bytes end.
+func (a *arena) appendListN(b []byte, e *entry, n int) []byte {
 	off := e.start
 	for level := 0; ; level = min(level+1, len(sliceSizes)-1) {
 		size := uint32(sliceSizes[level])
@@ -136,6 +147,21 @@ func (a *arena) appendList(b []byte, e *entry) []byte {
 			return append(b, pg[o:e.pos&pageMask]...)
 		}
 		b = append(b, pg[o:o+size-4]...)
+		if n -= int(size - 4); n <= 0 {
+			return b
+		}
 		off = binary.LittleEndian.Uint32(pg[o+size-4:])
 	}
 }
+
+// firstDoc returns the first document of e's list, counted from -1.
+func (a *arena) firstDoc(e *entry) int32 {
+	var buf [32]byte
+	_, gap, _ := decodeMemPosting(a.appendListN(buf[:0], e, maxMemPosting), 0)
+	return int32(gap)
+}
+
+// reset empties the arena and keeps its pages for the lists to come.
+// What they held is never read again: a slice's bytes are read only
+// after they are written.
+func (a *arena) reset() { a.used, a.off = 0, 0 }

@@ -80,6 +80,12 @@ func Build(docs []Doc, write func(name string, data []byte) error) (Stats, error
 // build is Build on at most the given number of goroutines; the output does
 // not depend on it.
 func build(docs []Doc, write func(name string, data []byte) error, workers int) (Stats, error) {
+	return buildWith(docs, write, workers, nil)
+}
+
+// buildWith is build, with setup (if any) applied to the stream before
+// the first Add.
+func buildWith(docs []Doc, write func(name string, data []byte) error, workers int, setup func(*Stream)) (Stats, error) {
 	var total int64
 	for i := range docs {
 		total += int64(len(docs[i].Body))
@@ -89,6 +95,9 @@ func build(docs []Doc, write func(name string, data []byte) error, workers int) 
 		avgdl = float64(total) / float64(len(docs))
 	}
 	s := NewStream(docs, avgdl, workers)
+	if setup != nil {
+		setup(s)
+	}
 	var wg sync.WaitGroup
 	for w := range s.Workers() {
 		wg.Add(1)
@@ -115,6 +124,7 @@ type Stream struct {
 	parts    []*indexer
 	bounds   []int // worker w indexes positions bounds[w] to bounds[w+1]
 	excerpts []string
+	spill    *spill // nil: postings stay in memory (see SpillTo)
 }
 
 // NewStream prepares an index of docs. avgdl is the mean of the lengths
@@ -185,13 +195,58 @@ func (s *Stream) Add(w, i int, body string, dl int) {
 	pos := s.at[i]
 	s.parts[w].add(int32(pos), s.order[pos], body, float64(dl))
 	s.excerpts[pos] = excerpt(body)
+	if s.spill != nil {
+		s.spill.maybeSpill(w, s.parts[w])
+	}
+}
+
+// sources lists the runs of postings in document order: each worker's
+// spilled segments, then its indexer.
+func (s *Stream) sources() []source {
+	var srcs []source
+	for w, ix := range s.parts {
+		if s.spill != nil {
+			sf := &s.spill.files[w]
+			for i := range sf.segs {
+				srcs = append(srcs, source{seg: &sf.segs[i], sf: sf})
+			}
+		}
+		srcs = append(srcs, source{ix: ix})
+	}
+	return srcs
+}
+
+// Spilled is the bytes of postings the stream has written to disk.
+func (s *Stream) Spilled() int64 {
+	var n int64
+	if s.spill != nil {
+		for w := range s.spill.files {
+			n += s.spill.files[w].off
+		}
+	}
+	return n
+}
+
+// Close removes what the stream spilled to disk. Finish closes it too;
+// a caller that may not reach Finish (a build that fails) calls Close.
+func (s *Stream) Close() {
+	if s.spill != nil {
+		s.spill.close()
+	}
 }
 
 // Finish writes the index files through write.
 func (s *Stream) Finish(write func(name string, data []byte) error) (Stats, error) {
+	defer s.Close()
 	var st Stats
-	order, parts := s.order, s.parts
+	order := s.order
 	st.Docs = len(order)
+	if s.spill != nil {
+		if err := s.spill.load(); err != nil {
+			return st, err
+		}
+	}
+	srcs := s.sources()
 
 	// Special terms, and the runes the t2s table must cover.
 	special := map[string][]int32{}
@@ -229,7 +284,7 @@ func (s *Stream) Finish(write func(name string, data []byte) error) (Stats, erro
 	}
 
 	// Merge the workers' terms into one list, each with its shard.
-	terms := mergeTerms(parts, len(special))
+	terms := mergeTerms(srcs, len(special))
 	for t, docs := range special {
 		var enc []byte
 		prev := int32(-1)
@@ -285,7 +340,7 @@ func (s *Stream) Finish(write func(name string, data []byte) error) (Stats, erro
 	}
 	var postings atomic.Int64
 	err := eachShard(nShards, func(sh int, scratch *[]byte) error {
-		data, n := encodeShard(terms[bounds[sh]:bounds[sh+1]], scratch)
+		data, n := encodeShard(terms[bounds[sh]:bounds[sh+1]], srcs, scratch)
 		postings.Add(int64(n))
 		name, err := put("p-", contentHash(data), data)
 		m.Postings[sh] = name
@@ -323,7 +378,7 @@ func (s *Stream) Finish(write func(name string, data []byte) error) (Stats, erro
 	st.MetaShards = len(m.Meta)
 
 	// The t2s pairs whose simplified side occurs in the index.
-	ts, ss := t2sPairs(parts)
+	ts, ss := t2sPairs(s.parts, s.spill)
 	data, err := marshal(map[string]string{"t": ts, "s": ss})
 	if err != nil {
 		return st, err
@@ -353,14 +408,14 @@ func (s *Stream) Finish(write func(name string, data []byte) error) (Stats, erro
 // t2sPairs returns the t2s table's entries whose simplified side the
 // indexers saw, as two strings aligned by rune, in the order of the
 // traditional side.
-func t2sPairs(parts []*indexer) (trad, simp string) {
+func t2sPairs(parts []*indexer, sp *spill) (trad, simp string) {
 	seen := func(r rune) bool {
 		for _, ix := range parts {
 			if ix.seen(r) {
 				return true
 			}
 		}
-		return false
+		return sp != nil && sp.seen(r)
 	}
 	var pairs [][2]rune
 	for t, s := range folding().t2s {
@@ -445,7 +500,7 @@ func eachShard(n int, f func(i int, scratch *[]byte) error) error {
 
 // encodeShard returns the JSON of one posting shard, and the number of
 // postings in it. scratch is a buffer to reuse.
-func encodeShard(terms []term, scratch *[]byte) ([]byte, int) {
+func encodeShard(terms []term, srcs []source, scratch *[]byte) ([]byte, int) {
 	n := 3
 	for _, t := range terms {
 		n += t.textLen() + t.size + 6
@@ -466,7 +521,7 @@ func encodeShard(terms []term, scratch *[]byte) ([]byte, int) {
 			writeJSONString(buf, terms[i].text)
 		}
 		buf.WriteString(`:"`)
-		b, n := appendPostings(buf.AvailableBuffer(), &terms[i], scratch)
+		b, n := appendPostings(buf.AvailableBuffer(), &terms[i], srcs, scratch)
 		postings += n
 		buf.Write(b)
 		buf.WriteByte('"')

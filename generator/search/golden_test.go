@@ -66,6 +66,42 @@ func TestGolden(t *testing.T) {
 	}
 }
 
+// TestGoldenSpilled checks that spilling postings to disk (SpillTo)
+// leaves the index as it was: after every document, every few, or never
+// (a limit no worker reaches).
+func TestGoldenSpilled(t *testing.T) {
+	docs := goldenDocs(t)
+	for _, limit := range []int{1, 4 << 10, 64 << 10, 1 << 30} {
+		for _, workers := range []int{1, 3} {
+			var fs memFS
+			var s *Stream
+			_, err := buildWith(docs, fs.write, workers, func(st *Stream) {
+				s = st
+				st.SpillTo(t.TempDir(), limit)
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			segs := 0
+			for _, sf := range s.spill.files {
+				segs += len(sf.segs)
+				if sf.f != nil {
+					t.Errorf("limit %d: a spill file is still open after Finish", limit)
+				}
+			}
+			if got := hashFiles(fs.files); got != goldenHash {
+				t.Errorf("limit %d, %d goroutines, %d segments: index hash %s, want %s", limit, workers, segs, got, goldenHash)
+			}
+			if limit == 1 && segs < len(docs)-workers {
+				t.Errorf("limit 1: %d segments for %d documents, want one a document", segs, len(docs))
+			}
+			if limit == 1<<30 && segs != 0 {
+				t.Errorf("limit 1 GB: %d segments, want none", segs)
+			}
+		}
+	}
+}
+
 // TestTermText checks that a term's key gives what its text would: the
 // length, the shard hash and the order.
 func TestTermText(t *testing.T) {
@@ -109,5 +145,37 @@ func TestStreamSplitsText(t *testing.T) {
 	}
 	if n := NewStream(docs, 1000, 1).Workers(); n != 1 {
 		t.Errorf("10 small documents on 1 worker: %d workers, want 1", n)
+	}
+}
+
+// TestTermSizes checks that a term's size is the length of its joined
+// postings, however its documents were split among workers and spilled
+// segments: the number of shards is computed from it, so the output
+// would otherwise depend on the number of cores.
+func TestTermSizes(t *testing.T) {
+	docs := goldenDocs(t)
+	for _, tt := range []struct{ workers, limit int }{{1, 1 << 30}, {2, 1 << 30}, {5, 1 << 30}, {1, 1}, {3, 4 << 10}} {
+		s := NewStream(docs, 500, tt.workers)
+		s.SpillTo(t.TempDir(), tt.limit)
+		for w := range s.Workers() {
+			for _, i := range s.Range(w) {
+				s.Add(w, i, docs[i].Body, len(docs[i].Body))
+			}
+		}
+		if err := s.spill.load(); err != nil {
+			t.Fatal(err)
+		}
+		srcs := s.sources()
+		var scratch []byte
+		wrong := 0
+		for _, term := range mergeTerms(srcs, 0) {
+			if b, _ := appendPostings(nil, &term, srcs, &scratch); len(b) != term.size {
+				wrong++
+			}
+		}
+		if wrong > 0 {
+			t.Errorf("%d workers, %d sources: %d terms' sizes differ from their postings' length", s.Workers(), len(srcs), wrong)
+		}
+		s.Close()
 	}
 }

@@ -336,6 +336,24 @@ func (ix *indexer) add(doc int32, d *Doc, body string, dl float64) {
 	}
 }
 
+// entryAt returns the entry at ref: table[ref], or uni[-ref-1] when ref
+// is negative (as in touched).
+func (ix *indexer) entryAt(ref int32) *entry {
+	if ref >= 0 {
+		return &ix.table[ref]
+	}
+	return &ix.uni[-ref-1]
+}
+
+// reset forgets every term, keeping the table, the arena's pages and the
+// buffers for the documents to come.
+func (ix *indexer) reset() {
+	clear(ix.table)
+	clear(ix.uni)
+	ix.nused, ix.nterms = 0, 0
+	ix.arena.reset()
+}
+
 // each calls fn with each term's entry.
 func (ix *indexer) each(fn func(e *entry)) {
 	for i := range ix.uni {
@@ -358,14 +376,15 @@ func (ix *indexer) seen(r rune) bool {
 	return ix.table[ix.find(unigram(r))].key != 0
 }
 
-// part is one indexer's postings of a term.
+// part is one source's postings of a term (see source): the term's entry
+// in a live indexer (ref as in indexer.touched) or its list in a spilled
+// segment (ref indexes segment.terms).
 type part struct {
-	a *arena
-	e *entry
+	src, ref int32
 }
 
 // term is one term with its postings, in parts that cover consecutive
-// document ranges in order (one per indexer that saw the term), or, for a
+// document ranges in order (one per source that saw the term), or, for a
 // special term, already encoded. The parts are joined only when the shard
 // is written, so no second copy of the postings is ever held.
 type term struct {
@@ -378,30 +397,30 @@ type term struct {
 	shard  int32
 }
 
-// mergeTerms collects the indexers' terms, in a slice with room for extra
-// more. Each term's parts are a piece of one array, in the indexers' order.
-func mergeTerms(ixs []*indexer, extra int) []term {
+// mergeTerms collects the sources' terms, in a slice with room for extra
+// more. Each term's parts are a piece of one array, in the sources' order.
+func mergeTerms(srcs []source, extra int) []term {
 	n := 0
-	for _, ix := range ixs {
-		n = max(n, ix.nterms)
+	for _, src := range srcs {
+		n = max(n, src.terms())
 	}
 	index := make(map[uint64]int32, n)
 	terms := make([]term, 0, n+n/4+extra)
-	// of[w] lists the term of each of ixs[w]'s entries, in the order of each
-	of := make([][]int32, len(ixs))
+	// of[s] lists the term of each of srcs[s]'s lists, in the order of each
+	of := make([][]int32, len(srcs))
 	nparts := 0
-	for w, ix := range ixs {
-		of[w] = make([]int32, 0, ix.nterms)
-		ix.each(func(e *entry) {
-			t, ok := index[e.key]
+	for s, src := range srcs {
+		of[s] = make([]int32, 0, src.terms())
+		src.each(func(key uint64, size uint32, _ int32) {
+			t, ok := index[key]
 			if !ok {
 				t = int32(len(terms))
-				index[e.key] = t
-				terms = append(terms, term{key: e.key})
+				index[key] = t
+				terms = append(terms, term{key: key})
 			}
-			terms[t].size += int(e.size)
+			terms[t].size += int(size)
 			terms[t].nparts++
-			of[w] = append(of[w], t)
+			of[s] = append(of[s], t)
 			nparts++
 		})
 	}
@@ -412,11 +431,22 @@ func mergeTerms(ixs []*indexer, extra int) []term {
 		terms[i].parts = parts[at : at : at+n]
 		at += n
 	}
-	for w, ix := range ixs {
+	// A part's size counts its first posting from -1, as if it stood
+	// alone; joined, it counts from the previous part's last document.
+	// The size is made that of the joined list, so that the number of
+	// shards does not depend on how the documents were split.
+	lasts := make([]int32, len(terms))
+	for s, src := range srcs {
 		i := 0
-		ix.each(func(e *entry) {
-			t := &terms[of[w][i]]
-			t.parts = append(t.parts, part{&ix.arena, e})
+		src.each(func(_ uint64, _ uint32, ref int32) {
+			ti := of[s][i]
+			t := &terms[ti]
+			if len(t.parts) > 0 {
+				first := src.first(ref)
+				t.size += int(postingLen(uint32(first-lasts[ti]-1))) - int(postingLen(uint32(first)))
+			}
+			lasts[ti] = src.last(ref)
+			t.parts = append(t.parts, part{int32(s), ref})
 			i++
 		})
 	}
@@ -427,15 +457,14 @@ func mergeTerms(ixs []*indexer, extra int) []term {
 // their number, joining its parts: each part's first gap, counted from -1,
 // becomes the gap from the previous part's last document. scratch is a
 // buffer to reuse.
-func appendPostings(b []byte, t *term, scratch *[]byte) ([]byte, int) {
+func appendPostings(b []byte, t *term, srcs []source, scratch *[]byte) ([]byte, int) {
 	if t.parts == nil {
 		return append(b, t.enc...), countPostings(t.enc)
 	}
 	n := 0
 	prev := int32(-1)
 	for _, pt := range t.parts {
-		mem := pt.a.appendList((*scratch)[:0], pt.e)
-		*scratch = mem
+		mem, last := srcs[pt.src].list(pt.ref, scratch)
 		// the part's first document, as a gap from the last one
 		w, gap, j := decodeMemPosting(mem, 0)
 		b = appendPosting(b, gap-uint32(prev+1), w)
@@ -455,7 +484,7 @@ func appendPostings(b []byte, t *term, scratch *[]byte) ([]byte, int) {
 			}
 			n++
 		}
-		prev = pt.e.last
+		prev = last
 	}
 	return b, n
 }
