@@ -357,8 +357,14 @@ func (p *Prepared) buildSearch(ctx context.Context, workers int) (map[string][]b
 		return nil, err
 	}
 	files := map[string][]byte{}
+	var mu sync.Mutex
 	_, err := idx.stream.Finish(func(name string, data []byte) error {
-		files[name] = data // written compact; Build does not minify it either
+		// Finish writes shards from several goroutines, and may reuse
+		// data once this returns.
+		data = bytes.Clone(data) // compact; Build does not minify it either
+		mu.Lock()
+		files[name] = data
+		mu.Unlock()
 		return nil
 	})
 	if err != nil {

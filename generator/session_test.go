@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -340,5 +341,61 @@ func TestSessionUnreadable(t *testing.T) {
 	sess.Changed() // the watcher saw nothing
 	if _, _, err := sess.Prepare(context.Background(), opt); err != nil {
 		t.Fatalf("Prepare after the file became readable: %v", err)
+	}
+}
+
+// TestSessionSearchShards checks the search index a session builds (the
+// first search after a save in gazette serve) against a build's, on an
+// archive large enough for several posting shards, which Finish writes
+// from several goroutines at once (go test -race caught the session's
+// unguarded map).
+func TestSessionSearchShards(t *testing.T) {
+	dir := t.TempDir()
+	copyTree(t, "testdata/site/content", dir)
+	rng := rand.New(rand.NewPCG(1, 2))
+	text := func(n int) string {
+		var b strings.Builder
+		for range n {
+			b.WriteRune(rune(0x4e00 + rng.IntN(3000)))
+		}
+		return b.String()
+	}
+	for i := range 120 {
+		doc := fmt.Sprintf("+++\ntitle = \"关于%s的通知\"\nissuers = [\"示范市人民政府\"]\ndate_published = 2023-%02d-%02dT09:00:00\n+++\n%s\n",
+			text(6), 1+i%12, 1+i%28, text(400))
+		if err := os.WriteFile(filepath.Join(dir, "documents", fmt.Sprintf("gen-%03d.md", i)), []byte(doc), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg, err := LoadConfig("testdata/site/config.toml", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt := Options{Config: cfg, Content: os.DirFS(dir), ContentName: "content/"}
+	out := &memOutput{}
+	opt.Out = out
+	if _, _, err := Build(context.Background(), opt); err != nil {
+		t.Fatal(err)
+	}
+	opt.Out = nil
+	p, _, err := NewSession().Prepare(context.Background(), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shards := 0
+	for name, want := range out.files {
+		if !strings.HasPrefix(name, "search/") || strings.HasSuffix(name, ".html") {
+			continue
+		}
+		if strings.HasPrefix(name, "search/p-") {
+			shards++
+		}
+		got, ok, err := p.File(name)
+		if !ok || err != nil || !bytes.Equal(got, want) {
+			t.Errorf("%s: ok %v, %v; the session's differs from the build's", name, ok, err)
+		}
+	}
+	if shards < 2 {
+		t.Errorf("%d posting shards: the test needs several", shards)
 	}
 }

@@ -71,7 +71,8 @@ const (
 )
 
 // Build indexes docs and writes the index files through write, with names
-// such as "search/manifest.json" (see the package comment for the format).
+// such as "search/manifest.json" (see the package comment for the format);
+// write is called as Finish calls it.
 // The order of docs does not matter.
 func Build(docs []Doc, write func(name string, data []byte) error) (Stats, error) {
 	return build(docs, write, runtime.GOMAXPROCS(0))
@@ -235,7 +236,9 @@ func (s *Stream) Close() {
 	}
 }
 
-// Finish writes the index files through write.
+// Finish writes the index files through write, which it calls from
+// several goroutines at once, and which must not keep data once it has
+// returned.
 func (s *Stream) Finish(write func(name string, data []byte) error) (Stats, error) {
 	defer s.Close()
 	var st Stats
