@@ -342,8 +342,8 @@ func (s *Stream) Finish(write func(name string, data []byte) error) (Stats, erro
 		bounds[sh+1] = i
 	}
 	var postings atomic.Int64
-	err := eachShard(nShards, func(sh int, scratch *[]byte) error {
-		data, n := encodeShard(terms[bounds[sh]:bounds[sh+1]], srcs, scratch)
+	err := eachShard(nShards, func(sh int, bufs *shardBufs) error {
+		data, n := encodeShard(terms[bounds[sh]:bounds[sh+1]], srcs, bufs)
 		postings.Add(int64(n))
 		name, err := put("p-", contentHash(data), data)
 		m.Postings[sh] = name
@@ -357,7 +357,7 @@ func (s *Stream) Finish(write func(name string, data []byte) error) (Stats, erro
 
 	// Metadata shards, each marshalled and written by a worker.
 	m.Meta = make([]string, (len(order)+MetaShardSize-1)/MetaShardSize)
-	err = eachShard(len(m.Meta), func(i int, _ *[]byte) error {
+	err = eachShard(len(m.Meta), func(i int, _ *shardBufs) error {
 		lo := i * MetaShardSize
 		hi := min(lo+MetaShardSize, len(order))
 		rows := make([][]any, 0, hi-lo)
@@ -469,7 +469,7 @@ func contentHash(data []byte) string {
 // eachShard runs f(0..n-1) on GOMAXPROCS workers, each with a buffer of
 // its own to reuse, and returns the error of the lowest shard that failed.
 // Workers stop taking shards after a failure.
-func eachShard(n int, f func(i int, scratch *[]byte) error) error {
+func eachShard(n int, f func(i int, scratch *shardBufs) error) error {
 	errs := make([]error, n)
 	var (
 		next   atomic.Int32
@@ -480,7 +480,7 @@ func eachShard(n int, f func(i int, scratch *[]byte) error) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var scratch []byte
+			var scratch shardBufs
 			for !failed.Load() {
 				i := int(next.Add(1)) - 1
 				if i >= n {
@@ -501,14 +501,24 @@ func eachShard(n int, f func(i int, scratch *[]byte) error) error {
 	return nil
 }
 
-// encodeShard returns the JSON of one posting shard, and the number of
-// postings in it. scratch is a buffer to reuse.
-func encodeShard(terms []term, srcs []source, scratch *[]byte) ([]byte, int) {
+// shardBufs are an eachShard worker's buffers, reused from shard to
+// shard: a shard's bytes are written (and let go) before the next is made.
+type shardBufs struct {
+	list []byte       // a part's postings in the arena's form
+	out  bytes.Buffer // the shard
+}
+
+// encodeShard returns the JSON of one posting shard, in bufs.out, and the
+// number of postings in it.
+func encodeShard(terms []term, srcs []source, bufs *shardBufs) ([]byte, int) {
 	n := 3
 	for _, t := range terms {
 		n += t.textLen() + t.size + 6
 	}
-	buf := bytes.NewBuffer(make([]byte, 0, n))
+	buf := &bufs.out
+	buf.Reset()
+	buf.Grow(n)
+	scratch := &bufs.list
 	postings := 0
 	buf.WriteByte('{')
 	for i := range terms {
