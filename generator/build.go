@@ -80,8 +80,11 @@ type Stats struct {
 	// assets, the feed and the sitemaps).
 	Phases []Phase `json:"-"`
 	// Spilled is the bytes of search postings written to disk during the
-	// scan (an archive too large for keptHTMLBudget), 0 if none.
-	Spilled int64 `json:"-"`
+	// scan (an archive too large for keptHTMLBudget), 0 if none; SpillErr
+	// the failure to write that made a worker keep its postings in memory
+	// (which only costs memory).
+	Spilled  int64 `json:"-"`
+	SpillErr error `json:"-"`
 }
 
 // Phase is the wall time of one phase of a build and the CPU time the
@@ -169,8 +172,10 @@ func Build(ctx context.Context, opt Options) (st Stats, warnings diag.List, err 
 	// its postings are not held while pages are made.
 	sctx, stopSearch := context.WithCancel(ctx)
 	defer stopSearch()
+	if idx != nil {
+		st.Spilled, st.SpillErr = idx.stream.Spilled()
+	}
 	finishSearch := func() error {
-		st.Spilled = idx.stream.Spilled()
 		_, err := idx.stream.Finish(func(name string, data []byte) error {
 			if err := sctx.Err(); err != nil {
 				return err // cancelled, or a page failed
@@ -187,7 +192,7 @@ func Build(ctx context.Context, opt Options) (st Stats, warnings diag.List, err 
 	switch {
 	case idx == nil:
 		searched <- nil
-	case site.scratch != nil:
+	case site.scratch != nil || st.Spilled > 0:
 		if err := finishSearch(); err != nil {
 			return st, warnings, err
 		}
@@ -210,8 +215,16 @@ func Build(ctx context.Context, opt Options) (st Stats, warnings diag.List, err 
 	// written beside the pages (at 100k the sitemaps alone take seconds).
 	rest := make(chan error, 1)
 	go func() {
+		if sctx.Err() != nil { // a page failed: its error is the build's
+			rest <- nil
+			return
+		}
 		if err := w.copyAssets(theme); err != nil {
 			rest <- err
+			return
+		}
+		if sctx.Err() != nil {
+			rest <- nil
 			return
 		}
 		rest <- site.writeHostFiles(w, jobs)

@@ -217,15 +217,19 @@ func (s *Stream) sources() []source {
 	return srcs
 }
 
-// Spilled is the bytes of postings the stream has written to disk.
-func (s *Stream) Spilled() int64 {
+// Spilled is the bytes the stream has written to disk (postings and the
+// records of their terms), and the first failure to write, after which
+// the worker kept its postings in memory. Call it between the last Add
+// and Finish.
+func (s *Stream) Spilled() (int64, error) {
 	var n int64
 	if s.spill != nil {
 		for w := range s.spill.files {
 			n += s.spill.files[w].off
 		}
+		return n, s.spill.err()
 	}
-	return n
+	return n, nil
 }
 
 // Close removes what the stream spilled to disk. Finish closes it too;
@@ -245,7 +249,7 @@ func (s *Stream) Finish(write func(name string, data []byte) error) (Stats, erro
 	order := s.order
 	st.Docs = len(order)
 	if s.spill != nil {
-		if err := s.spill.load(); err != nil {
+		if err := s.spill.load(s.parts); err != nil {
 			return st, err
 		}
 	}

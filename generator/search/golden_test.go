@@ -4,9 +4,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // goldenDocs is testCorpus with documents that reach the encoder's edge
@@ -148,6 +151,34 @@ func TestStreamSplitsText(t *testing.T) {
 	}
 }
 
+// TestGoldenSpillFails checks that a worker whose spill file cannot be
+// written keeps its postings, and the index is what it was: the file
+// given is open for reading only, so the first segment's writes fail.
+func TestGoldenSpillFails(t *testing.T) {
+	dir := t.TempDir()
+	old := createSpill
+	defer func() { createSpill = old }()
+	createSpill = func(string) (*os.File, error) {
+		p := filepath.Join(dir, fmt.Sprintf("ro-%d", time.Now().UnixNano()))
+		if err := os.WriteFile(p, nil, 0o644); err != nil {
+			return nil, err
+		}
+		return os.Open(p)
+	}
+	docs := goldenDocs(t)
+	var fs memFS
+	var s *Stream
+	if _, err := buildWith(docs, fs.write, 2, func(st *Stream) { s = st; st.SpillTo(dir, 1) }); err != nil {
+		t.Fatal(err)
+	}
+	if got := hashFiles(fs.files); got != goldenHash {
+		t.Errorf("index hash %s, want %s", got, goldenHash)
+	}
+	if n, err := s.Spilled(); n != 0 || err == nil {
+		t.Errorf("Spilled() = %d, %v; want 0 and the write's error", n, err)
+	}
+}
+
 // TestTermSizes checks that a term's size is the length of its joined
 // postings, however its documents were split among workers and spilled
 // segments: the number of shards is computed from it, so the output
@@ -162,7 +193,7 @@ func TestTermSizes(t *testing.T) {
 				s.Add(w, i, docs[i].Body, len(docs[i].Body))
 			}
 		}
-		if err := s.spill.load(); err != nil {
+		if err := s.spill.load(s.parts); err != nil {
 			t.Fatal(err)
 		}
 		srcs := s.sources()

@@ -129,6 +129,9 @@ type spillFile struct {
 	table   []byte // the records of the segment being written
 }
 
+// createSpill makes a spill file (a variable for tests).
+var createSpill = func(dir string) (*os.File, error) { return os.CreateTemp(dir, ".gazette-search-*") }
+
 // SpillTo makes the stream write a worker's postings to a temporary file
 // in dir ("": the system's) whenever they pass about limit bytes in
 // memory. Call it before Add. A failure to write only costs memory: the
@@ -145,7 +148,7 @@ func (sp *spill) maybeSpill(w int, ix *indexer) {
 		return
 	}
 	if sf.f == nil {
-		f, err := os.CreateTemp(sp.dir, ".gazette-search-*")
+		f, err := createSpill(sp.dir)
 		if err != nil {
 			sf.err = err
 			return
@@ -154,7 +157,7 @@ func (sp *spill) maybeSpill(w int, ix *indexer) {
 		sf.w = bufio.NewWriterSize(f, 1<<20)
 		sf.runes = map[rune]bool{}
 	}
-	seg := segment{start: sf.off, n: ix.nterms}
+	seg := segment{start: sf.off}
 	off := uint32(0)
 	sf.table = sf.table[:0]
 	src := source{ix: ix}
@@ -176,14 +179,19 @@ func (sp *spill) maybeSpill(w int, ix *indexer) {
 		sf.err = err // the lists stay in the indexer
 		return
 	}
-	seg.table = seg.start + int64(off)
+	seg.table, seg.n = seg.start+int64(off), len(sf.table)/segRecord
 	sf.off = seg.table + int64(len(sf.table))
 	sf.segs = append(sf.segs, seg)
 	ix.reset()
 }
 
-// load reads every worker's segments back.
-func (sp *spill) load() error {
+// load reads every worker's segments back, once every worker is done.
+func (sp *spill) load(parts []*indexer) error {
+	for _, ix := range parts {
+		// the pages the indexer's last segment did not reach go first
+		clear(ix.arena.pages[ix.arena.used:])
+		ix.arena.pages = ix.arena.pages[:ix.arena.used]
+	}
 	for w := range sp.files {
 		sf := &sp.files[w]
 		if sf.f == nil {
@@ -207,7 +215,17 @@ func (sp *spill) seen(r rune) bool {
 	return false
 }
 
-// close closes and removes the files.
+// err is the first failure to write a worker's segments, if any.
+func (sp *spill) err() error {
+	for w := range sp.files {
+		if err := sp.files[w].err; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// close closes and removes the files, and lets their buffers go.
 func (sp *spill) close() {
 	for w := range sp.files {
 		sf := &sp.files[w]
@@ -216,7 +234,7 @@ func (sp *spill) close() {
 			if !sf.removed {
 				os.Remove(sf.f.Name())
 			}
-			sf.f, sf.data = nil, nil
 		}
+		*sf = spillFile{segs: sf.segs, off: sf.off, err: sf.err}
 	}
 }
