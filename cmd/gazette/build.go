@@ -123,7 +123,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			if *verbose {
 				fmt.Fprintf(stdout, "gazette: time by phase: %s\n", phases(r))
 				if r.stats.Spilled > 0 {
-					fmt.Fprintf(stdout, "gazette: %.1f MB of search postings went through a scratch file\n", float64(r.stats.Spilled)/1e6)
+					fmt.Fprintf(stdout, "gazette: %.1f MB of the search index (postings and their terms) went through a scratch file\n", float64(r.stats.Spilled)/1e6)
 				}
 				if r.stats.SpillErr != nil {
 					fmt.Fprintf(stdout, "gazette: could not write search postings to a scratch file (%v): kept them in memory\n", r.stats.SpillErr)

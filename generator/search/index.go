@@ -354,16 +354,16 @@ func (ix *indexer) reset() {
 	ix.arena.reset()
 }
 
-// each calls fn with each term's entry.
-func (ix *indexer) each(fn func(e *entry)) {
+// each calls fn with each term's entry and its ref (as in touched).
+func (ix *indexer) each(fn func(ref int32, e *entry)) {
 	for i := range ix.uni {
 		if ix.uni[i].key != 0 {
-			fn(&ix.uni[i])
+			fn(-int32(i)-1, &ix.uni[i])
 		}
 	}
 	for i := range ix.table {
 		if ix.table[i].key != 0 {
-			fn(&ix.table[i])
+			fn(int32(i), &ix.table[i])
 		}
 	}
 }

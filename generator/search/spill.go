@@ -54,16 +54,7 @@ func (s source) terms() int {
 // each calls fn with each list's term, size and ref (see part).
 func (s source) each(fn func(key uint64, size uint32, ref int32)) {
 	if s.ix != nil {
-		for i := range s.ix.uni {
-			if e := &s.ix.uni[i]; e.key != 0 {
-				fn(e.key, e.size, -int32(i)-1)
-			}
-		}
-		for i := range s.ix.table {
-			if e := &s.ix.table[i]; e.key != 0 {
-				fn(e.key, e.size, int32(i))
-			}
-		}
+		s.ix.each(func(ref int32, e *entry) { fn(e.key, e.size, ref) })
 		return
 	}
 	for i := range int32(s.seg.n) {

@@ -263,7 +263,7 @@ func TestStreamHeap(t *testing.T) {
 	for _, ix := range s.parts {
 		tableBytes += (len(ix.table) + len(ix.uni)) * int(unsafe.Sizeof(entry{}))
 		arenaBytes += len(ix.arena.pages) * pageSize
-		ix.each(func(e *entry) {
+		ix.each(func(_ int32, e *entry) {
 			scratch = ix.arena.appendList(scratch[:0], e)
 			listBytes += len(scratch)
 		})
