@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"bufio"
 	"bytes"
 	"strconv"
 	"strings"
@@ -21,7 +22,9 @@ import (
 // instances are safe for concurrent use, but one per worker keeps their
 // buffers apart and lets per-run extensions differ.
 type markdown struct {
-	md goldmark.Markdown
+	md  goldmark.Markdown
+	out bytes.Buffer  // what render and scanRender return, reused
+	bw  *bufio.Writer // goldmark's writer into out, reused
 }
 
 // newMarkdown returns the one goldmark configuration gazette uses:
@@ -54,34 +57,50 @@ func (m *markdown) scan(body []byte, pc parser.Context) ([]Heading, string) {
 
 // scanRender parses a body once for its outline and plain text and, when
 // html is set, renders the same tree to HTML: what scan and render do, for
-// half the parsing.
+// half the parsing. The HTML is in m's buffer (see renderTree).
 func (m *markdown) scanRender(body []byte, pc parser.Context, html bool) ([]Heading, string, []byte, error) {
 	doc := m.md.Parser().Parse(text.NewReader(body), parser.WithContext(pc))
 	outline, txt := outlineAndText(doc, body)
 	if !html {
 		return outline, txt, nil, nil
 	}
-	var buf bytes.Buffer
-	buf.Grow(len(body) + len(body)/4)
-	if err := m.md.Renderer().Render(&buf, body, doc); err != nil {
-		return nil, "", nil, err
-	}
-	return outline, txt, buf.Bytes(), nil
+	b, err := m.renderTree(body, doc)
+	return outline, txt, b, err
 }
 
 // render converts a Markdown body to HTML. pc may carry per-document state
-// for extensions (citations); nil makes a fresh context.
+// for extensions (citations); nil makes a fresh context. The HTML is in
+// m's buffer, as with scanRender.
 func (m *markdown) render(body []byte, pc parser.Context) ([]byte, error) {
 	if pc == nil {
 		pc = parser.NewContext()
 	}
 	doc := m.md.Parser().Parse(text.NewReader(body), parser.WithContext(pc))
-	var buf bytes.Buffer
-	buf.Grow(len(body) + len(body)/4)
-	if err := m.md.Renderer().Render(&buf, body, doc); err != nil {
+	return m.renderTree(body, doc)
+}
+
+// renderTree renders a parsed body into m's buffer and returns its bytes,
+// valid until m renders again: callers copy what they keep (a string, the
+// scratch file). One buffer and one bufio.Writer per worker, not per body:
+// at 100k documents goldmark's own bufio.Writer per body was 384 MB of
+// allocation in the scan, the output buffers as much again, and that
+// phase's collector runs at the heap limit.
+func (m *markdown) renderTree(body []byte, doc ast.Node) ([]byte, error) {
+	m.out.Reset()
+	m.out.Grow(len(body) + len(body)/4)
+	if m.bw == nil {
+		m.bw = bufio.NewWriter(&m.out)
+	} else {
+		m.bw.Reset(&m.out)
+	}
+	if err := m.md.Renderer().Render(m.bw, body, doc); err != nil {
 		return nil, err
 	}
-	return buf.Bytes(), nil
+	b := m.out.Bytes()
+	if m.out.Cap() > 4<<20 { // an outsize body's buffer is not kept
+		m.out = bytes.Buffer{}
+	}
+	return b, nil
 }
 
 // headingIDs gives every heading a short stable id (s1, s2, …) in document
