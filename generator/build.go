@@ -322,10 +322,20 @@ func (s *Site) scanBodies(ctx context.Context, workers int, fsys fs.FS, mds mark
 		if d.bodyHeld {
 			body, d.Body, d.bodyHeld = []byte(d.Body), "", false
 		} else {
-			var err error
-			if body, err = readBody(fsys, d); err != nil {
+			// Read into a pooled buffer: nothing made from the body
+			// (HTML, text, outline, citations) keeps its bytes.
+			bp := bodyBufs.Get().(*[]byte)
+			b, data, err := readBodyInto(fsys, d, *bp)
+			defer func() {
+				if cap(data) <= 4<<20 { // an outsize file's buffer is let go
+					*bp = data[:0]
+					bodyBufs.Put(bp)
+				}
+			}()
+			if err != nil {
 				return "", err
 			}
+			body = b
 		}
 		md := <-mds
 		defer func() { mds <- md }()
@@ -376,25 +386,36 @@ var keptHTMLBudget int64 = 256 << 20 // a variable for tests
 // that its arena stays in the processor's caches as well.
 var searchSegmentBytes = 24 << 20
 
+// bodyBufs recycles the buffers pass 1 reads bodies into when they were
+// not held from the load.
+var bodyBufs = sync.Pool{New: func() any { return new([]byte) }}
+
 // readBody reads a document's Markdown body from the content folder.
 func readBody(fsys fs.FS, d *Doc) ([]byte, error) {
-	data, err := readLimited(fsys, d.path)
+	body, _, err := readBodyInto(fsys, d, nil)
+	return body, err
+}
+
+// readBodyInto is readBody reading the file into buf, grown as needed; it
+// also returns the buffer, which the body may lie in.
+func readBodyInto(fsys fs.FS, d *Doc, buf []byte) (body, data []byte, err error) {
+	data, err = readLimitedInto(fsys, d.path, buf)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", d.File, err)
+		return nil, data, fmt.Errorf("%s: %w", d.File, err)
 	}
 	// An unchanged file was split and checked when it was loaded.
 	if d.fileSum != 0 && len(data) == d.fileLen && fileHash(data) == d.fileSum {
-		return data[len(data)-d.bodyLen:], nil
+		return data[len(data)-d.bodyLen:], data, nil
 	}
-	_, body, bodyLine, err := content.Split(data)
+	_, text, bodyLine, err := content.Split(data)
 	if err != nil {
-		return nil, fmt.Errorf("%s: changed during the build: %w", d.File, err)
+		return nil, data, fmt.Errorf("%s: changed during the build: %w", d.File, err)
 	}
 	// The file may have changed since it was loaded: guard it again.
-	if ps := bodyLimits(d.File, body, bodyLine); ps.HasErrors() {
-		return nil, ps.Errors()
+	if ps := bodyLimits(d.File, text, bodyLine); ps.HasErrors() {
+		return nil, data, ps.Errors()
 	}
-	return []byte(body), nil
+	return []byte(text), data, nil
 }
 
 // renderPage renders one page with its layout (see renderPageTo).
@@ -410,9 +431,21 @@ func (s *Site) renderPage(tpl templates, j pageJob, fsys fs.FS, mds markdownPool
 // document's own page reads d.HTML, and each page renders once.
 func (s *Site) renderPageTo(tpl templates, j pageJob, fsys fs.FS, mds markdownPool, ix *xref.Index, use func([]byte) error) error {
 	if d := j.page.Doc; d != nil && j.kind == "document" {
-		if html, outline, ok := s.scratch.get(d); ok {
-			d.HTML, d.Outline = html, outline
-			defer func() { d.Outline = nil }()
+		if s.scratch != nil && d.spilled.n != 0 {
+			// The HTML lies in a pooled buffer, given back once the page
+			// is written (after d.HTML is let go, deferred below).
+			bp := scratchBufs.Get().(*[]byte)
+			html, outline, b, ok := s.scratch.get(d, *bp)
+			defer func() {
+				if cap(b) <= 4<<20 { // an outsize body's buffer is let go
+					*bp = b[:0]
+					scratchBufs.Put(bp)
+				}
+			}()
+			if ok {
+				d.HTML, d.Outline = html, outline
+				defer func() { d.Outline = nil }()
+			}
 		}
 		if d.HTML == "" {
 			// Its outline too, if the scratch file kept it but cannot

@@ -405,6 +405,12 @@ func extractPlan(pp *parser.Parser, d *content.Document, body string) planFound 
 // readLimited reads at most MaxFileSize+1 bytes of p, so a file that
 // grows after it was measured cannot exhaust memory.
 func readLimited(fsys fs.FS, p string) ([]byte, error) {
+	return readLimitedInto(fsys, p, nil)
+}
+
+// readLimitedInto is readLimited into buf, grown as needed; it returns
+// the buffer read into.
+func readLimitedInto(fsys fs.FS, p string, buf []byte) ([]byte, error) {
 	f, err := fsys.Open(p)
 	if err != nil {
 		return nil, err
@@ -418,7 +424,10 @@ func readLimited(fsys fs.FS, p string) ([]byte, error) {
 	} else if err == nil && st.Size() > 0 {
 		size = int(st.Size()) + 1
 	}
-	buf := make([]byte, 0, size)
+	if cap(buf) < size {
+		buf = make([]byte, 0, size)
+	}
+	buf = buf[:0]
 	for {
 		end := min(cap(buf), MaxFileSize+1)
 		n, err := f.Read(buf[len(buf):end])

@@ -70,23 +70,32 @@ func (s *scratch) put(d *Doc, html []byte, outline []Heading) bool {
 	return true
 }
 
-// get reads d's HTML and outline back, or reports that they were not
-// stored.
-func (s *scratch) get(d *Doc) (template.HTML, []Heading, bool) {
+// get reads d's HTML and outline back into buf, grown as needed, or
+// reports that they were not stored. The HTML is a string over the
+// returned buffer: it is valid until the buffer is written again, which
+// is why only the document's own page, rendered once, may read it.
+func (s *scratch) get(d *Doc, buf []byte) (template.HTML, []Heading, []byte, bool) {
 	if s == nil || d.spilled.n == 0 {
-		return "", nil, false
+		return "", nil, buf, false
 	}
-	b := make([]byte, d.spilled.n)
+	if cap(buf) < d.spilled.n {
+		buf = make([]byte, d.spilled.n)
+	}
+	b := buf[:d.spilled.n]
 	if _, err := s.f.ReadAt(b, d.spilled.off); err != nil {
-		return "", nil, false
+		return "", nil, buf, false
 	}
 	outline, ok := readOutline(b[d.spilled.html:])
 	if !ok {
-		return "", nil, false
+		return "", nil, buf, false
 	}
-	// b is never written again: a string over it saves a copy per page.
-	return template.HTML(unsafe.String(&b[0], d.spilled.html)), outline, true
+	return template.HTML(unsafe.String(&b[0], d.spilled.html)), outline, buf, true
 }
+
+// scratchBufs recycles the buffers pages read their body HTML into: at
+// 100k documents, a new one per page was a fifth of what the pages
+// allocate, and the collector runs at the heap limit there.
+var scratchBufs = sync.Pool{New: func() any { return new([]byte) }}
 
 // appendOutline appends an outline to b: level, then the lengths and
 // bytes of id and text, each heading in turn.

@@ -85,17 +85,24 @@ func TestScratch(t *testing.T) {
 			t.Errorf("put %d = %v, want %v (an empty body is not stored)", i, got, want)
 		}
 	}
+	var buf []byte
 	for i, tt := range []struct {
 		html    string
 		outline []Heading
 	}{{"<p>一</p>", outline}, {"", nil}, {"<p>三</p>", nil}, {"<p>四</p>", outline[:1]}} {
-		html, got, ok := s.get(docs[i])
+		// One buffer for every read, as the pages share pooled ones: each
+		// page's HTML must be whole while it is read.
+		html, got, b, ok := s.get(docs[i], buf)
+		if ok && cap(buf) >= docs[i].spilled.n && &b[0] != &buf[:1][0] {
+			t.Errorf("doc %d: a buffer large enough was not reused", i)
+		}
+		buf = b
 		if ok != (tt.html != "") || string(html) != tt.html || !reflect.DeepEqual(got, tt.outline) {
 			t.Errorf("doc %d: got %q, %v, %v; want %q, %v", i, html, got, ok, tt.html, tt.outline)
 		}
 	}
 	s.close()
-	if _, _, ok := s.get(docs[0]); ok {
+	if _, _, _, ok := s.get(docs[0], nil); ok {
 		t.Error("read from a closed scratch file")
 	}
 	// A failed write (here: to a closed file) leaves the page to render
