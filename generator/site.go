@@ -175,9 +175,9 @@ type Doc struct {
 	// Filled by rendering.
 	HTML       template.HTML
 	Outline    []Heading
-	Cites      []Cite // what the body cites, in order
-	CitedBy    []Cite // who cites this document (被引用)
-	RepealedBy []*Doc // documents that repeal it (废止)
+	Cites      []Cite  // what the body cites, in order
+	CitedBy    []*Cite // who cites this document (被引用), in their Cites
+	RepealedBy []*Doc  // documents that repeal it (废止)
 }
 
 // Year is the document's year, or 0.

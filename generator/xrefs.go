@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"slices"
 	"sort"
 
 	"gazette/generator/xref"
@@ -45,6 +46,9 @@ func (s *Site) xrefTargets() []xref.Target {
 func (s *Site) linkCitations(found [][]xref.Citation) {
 	var missing []xref.Citation // what Missing groups
 	for i, d := range s.Docs {
+		// Room for all of d's citations first: CitedBy points into Cites,
+		// which must not move.
+		d.Cites = slices.Grow(d.Cites, len(found[i]))
 		for _, c := range found[i] {
 			c.Line += d.BodyLine - 1
 			cite := Cite{Citation: c, From: d, Target: s.byID[c.TargetID]}
@@ -60,7 +64,7 @@ func (s *Site) linkCitations(found [][]xref.Citation) {
 				continue
 			}
 			d.Cites = append(d.Cites, cite)
-			cite.Target.CitedBy = append(cite.Target.CitedBy, cite)
+			cite.Target.CitedBy = append(cite.Target.CitedBy, &d.Cites[len(d.Cites)-1])
 			if c.Relation == xref.RelRepeals && !contains(cite.Target.RepealedBy, d) {
 				cite.Target.RepealedBy = append(cite.Target.RepealedBy, d)
 			}
