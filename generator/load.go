@@ -409,18 +409,18 @@ func readLimited(fsys fs.FS, p string) ([]byte, error) {
 }
 
 // readLimitedInto is readLimited into buf, grown as needed; it returns
-// the buffer read into.
+// the buffer read into, or buf emptied if it read nothing.
 func readLimitedInto(fsys fs.FS, p string, buf []byte) ([]byte, error) {
 	f, err := fsys.Open(p)
 	if err != nil {
-		return nil, err
+		return buf[:0], err
 	}
 	defer f.Close()
 	// Read into a buffer of the file's size (plus one byte to see the
 	// end), as os.ReadFile does, rather than growing one by doubling.
 	size := 512
 	if st, err := f.Stat(); err == nil && st.Size() > MaxFileSize {
-		return nil, &tooLargeError{st.Size()}
+		return buf[:0], &tooLargeError{st.Size()}
 	} else if err == nil && st.Size() > 0 {
 		size = int(st.Size()) + 1
 	}

@@ -18,9 +18,9 @@ import (
 	"gazette/generator/xref"
 )
 
-// markdown renders document bodies. Each worker owns one: goldmark
-// instances are safe for concurrent use, but one per worker keeps their
-// buffers apart and lets per-run extensions differ.
+// markdown renders document bodies. Each worker owns one, and only one
+// goroutine may use it at a time: it reuses its output buffer from body
+// to body (goldmark's own instances are safe for concurrent use).
 type markdown struct {
 	md  goldmark.Markdown
 	out bytes.Buffer  // what render and scanRender return, reused
