@@ -407,10 +407,18 @@ func TestExcerpt(t *testing.T) {
 		{"only an addressee line", "各乡镇：", "各乡镇："},
 		{"long first line kept", strings.Repeat("长", 90) + "：\n正文", strings.Repeat("长", 80) + "…"},
 		{"cut", strings.Repeat("字", 100), strings.Repeat("字", 80) + "…"},
+		// The longest excerpt: four-byte characters, and a space that
+		// takes the last place, so one more character follows it.
+		{"four-byte characters, a space at the cut", strings.Repeat("𠀀", 79) + " " + strings.Repeat("𠀀", 5), strings.Repeat("𠀀", 79) + " 𠀀…"},
 	}
 	for _, tt := range tests {
 		if got := excerpt(tt.body); got != tt.want {
 			t.Errorf("%s: excerpt = %q, want %q", tt.name, got, tt.want)
+		}
+		// Every document's excerpt is held until the index is written:
+		// one allocation of its own length, nothing else.
+		if n := testing.AllocsPerRun(10, func() { excerpt(tt.body) }); n > 1 {
+			t.Errorf("%s: %v allocations, want 1", tt.name, n)
 		}
 	}
 }
