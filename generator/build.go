@@ -324,14 +324,9 @@ func (s *Site) scanBodies(ctx context.Context, workers int, fsys fs.FS, mds mark
 		} else {
 			// Read into a pooled buffer: nothing made from the body
 			// (HTML, text, outline, citations) keeps its bytes.
-			bp := bodyBufs.Get().(*[]byte)
+			bp := bodyBufs.get()
 			b, data, err := readBodyInto(fsys, d, *bp)
-			defer func() {
-				if cap(data) <= 4<<20 { // an outsize file's buffer is let go
-					*bp = data[:0]
-					bodyBufs.Put(bp)
-				}
-			}()
+			defer bodyBufs.put(bp, data)
 			if err != nil {
 				return "", err
 			}
@@ -388,7 +383,26 @@ var searchSegmentBytes = 24 << 20
 
 // bodyBufs recycles the buffers pass 1 reads bodies into when they were
 // not held from the load.
-var bodyBufs = sync.Pool{New: func() any { return new([]byte) }}
+var bodyBufs bytePool
+
+// bytePool recycles byte buffers of up to 4 MB; an outsize file's buffer
+// is let go.
+type bytePool struct{ p sync.Pool }
+
+func (bp *bytePool) get() *[]byte {
+	if b, ok := bp.p.Get().(*[]byte); ok {
+		return b
+	}
+	return new([]byte)
+}
+
+// put gives back the buffer got as b, grown (or not) to grown.
+func (bp *bytePool) put(b *[]byte, grown []byte) {
+	if cap(grown) <= 4<<20 {
+		*b = grown[:0]
+		bp.p.Put(b)
+	}
+}
 
 // readBody reads a document's Markdown body from the content folder.
 func readBody(fsys fs.FS, d *Doc) ([]byte, error) {
@@ -434,14 +448,9 @@ func (s *Site) renderPageTo(tpl templates, j pageJob, fsys fs.FS, mds markdownPo
 		if s.scratch != nil && d.spilled.n != 0 {
 			// The HTML lies in a pooled buffer, given back once the page
 			// is written (after d.HTML is let go, deferred below).
-			bp := scratchBufs.Get().(*[]byte)
+			bp := scratchBufs.get()
 			html, outline, b, ok := s.scratch.get(d, *bp)
-			defer func() {
-				if cap(b) <= 4<<20 { // an outsize body's buffer is let go
-					*bp = b[:0]
-					scratchBufs.Put(bp)
-				}
-			}()
+			defer scratchBufs.put(bp, b)
 			if ok {
 				d.HTML, d.Outline = html, outline
 				defer func() { d.Outline = nil }()

@@ -95,7 +95,7 @@ func (s *scratch) get(d *Doc, buf []byte) (template.HTML, []Heading, []byte, boo
 // scratchBufs recycles the buffers pages read their body HTML into: at
 // 100k documents, a new one per page was a fifth of what the pages
 // allocate, and the collector runs at the heap limit there.
-var scratchBufs = sync.Pool{New: func() any { return new([]byte) }}
+var scratchBufs bytePool
 
 // appendOutline appends an outline to b: level, then the lengths and
 // bytes of id and text, each heading in turn.
