@@ -83,8 +83,7 @@ func (m *markdown) render(body []byte, pc parser.Context) ([]byte, error) {
 // valid until m renders again: callers copy what they keep (a string, the
 // scratch file). One buffer and one bufio.Writer per worker, not per body:
 // at 100k documents goldmark's own bufio.Writer per body was 384 MB of
-// allocation in the scan, the output buffers as much again, and that
-// phase's collector runs at the heap limit.
+// allocation in the scan, whose collector runs at the heap limit.
 func (m *markdown) renderTree(body []byte, doc ast.Node) ([]byte, error) {
 	m.out.Reset()
 	m.out.Grow(len(body) + len(body)/4)
