@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"gazette/generator/content"
+	"gazette/themes"
 )
 
 // Page is what every layout gets.
@@ -17,7 +18,7 @@ type Page struct {
 	Site      *Site
 	Base      string // base path, ends in "/"
 	Lang      string
-	Kind      string // home, document, issue, gazette, list, search, 404
+	Kind      string // home, document, issue, gazette, list, search, office, plans, citations, 404
 	Title     string // page heading
 	URL       string // site path of the page ("" for home)
 	Canonical string // absolute URL when base_url has a host
@@ -28,6 +29,9 @@ type Page struct {
 	Issue   *Issue
 	Gazette *Gazette
 	List    *List
+	// PlanList is a page of a year's plans or of a jurisdiction's
+	// offices (kind plans); nil on the plans overview (plans.go).
+	PlanList *PlanList
 
 	// Extra <head> and end-of-body HTML, e.g. the live-reload script of
 	// gazette serve. Empty in published builds.
@@ -142,8 +146,18 @@ func parseTemplates(theme fs.FS) (templates, error) {
 		if _, err := t.Parse(`{{define "head"}}{{end}}`); err != nil {
 			return nil, err
 		}
-		if partials, err := fs.ReadFile(theme, "layouts/partials.html"); err == nil {
+		// The default theme's partials first: the theme's own, parsed
+		// next, replace those it defines, and a partials.html written
+		// before a partial was added (pager) still finds that one.
+		for i, fsys := range []fs.FS{themes.Default(), theme} {
+			partials, err := fs.ReadFile(fsys, "layouts/partials.html")
+			if err != nil {
+				continue
+			}
 			if _, err := t.New("partials.html").Parse(string(partials)); err != nil {
+				if i == 0 {
+					return nil, fmt.Errorf("default theme: layouts/partials.html: %w", err)
+				}
 				return nil, fmt.Errorf("theme: layouts/partials.html: %w", err)
 			}
 		}
@@ -226,7 +240,9 @@ func (p *Page) NavURL() string {
 
 // CrumbTrail is a key that is the same for pages with the same
 // breadcrumbs, and only for them: the key of the cached trail (the
-// documents of an issue share theirs).
+// documents of an issue share theirs). A crumb that is the page itself
+// (the first page of a year of plans) is marked aria-current, so the key
+// says which crumb that is.
 func (p *Page) CrumbTrail() string {
 	var b strings.Builder
 	for _, c := range p.Crumbs {
@@ -234,6 +250,9 @@ func (p *Page) CrumbTrail() string {
 		b.WriteByte(0)
 		b.WriteString(c.URL)
 		b.WriteByte(0)
+		if c.URL == p.URL {
+			b.WriteByte(1)
+		}
 	}
 	return b.String()
 }

@@ -127,3 +127,24 @@ func (ts templates) execute(kind string, p *Page) ([]byte, error) {
 	err := ts.render(kind, p, func(b []byte) error { out = bytes.Clone(b); return nil })
 	return out, err
 }
+
+// TestOlderPartials: a theme whose partials.html predates a partial of the
+// default theme (pager) still renders layouts that use it, and its own
+// definitions win over the default's.
+func TestOlderPartials(t *testing.T) {
+	theme := cacheTheme(`{{define "main"}}{{range .List.Docs}}{{template "item" (ref $.Base .)}}{{end}}{{template "pager" (ref $.Base .List.Pager)}}{{end}}`)
+	tpl, err := parseTemplates(theme)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pg := paginate("years/2024/", 250)[1]
+	out, err := tpl.execute("list", &Page{Site: &Site{}, Base: "/a/", List: &List{Docs: []*Doc{{URL: "d/"}}, Pager: pg}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`<a href="/a/d/" title="">`, `href="/a/years/2024/"`, `href="/a/years/2024/page/3/"`, "第 2 页，共 3 页"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("missing %q in\n%s", want, out)
+		}
+	}
+}

@@ -10,6 +10,13 @@ package generator
 //	                             is also an issuer shares the issuer's page
 //
 // and the task table of each plan's document page (Site.Plans.TasksOf).
+// The overview lists years and jurisdictions only, with links to
+//
+//	/plans/<yyyy>/  /plans/undated/   one year's plans, by jurisdiction
+//	/plans/offices/<slug>/            one jurisdiction's offices, most tasks first
+//
+// each paginated like any listing (ListPageSize a page, then page/2/ …),
+// so no page grows with the archive.
 
 import (
 	"errors"
@@ -25,10 +32,11 @@ import (
 
 // PlanIndex is the archive's plans and the offices they task.
 type PlanIndex struct {
-	Offices []*Office   // offices with tasks, most tasks first
-	Plans   []*PlanInfo // plans with tasks, newest first
-	Years   []PlanYear  // Plans by year (newest first), then jurisdiction
-	Tasks   int         // tasks in all plans
+	Offices []*Office      // offices with tasks, most tasks first
+	Plans   []*PlanInfo    // plans with tasks, newest first
+	Years   []PlanYear     // Plans by year (newest first), then jurisdiction
+	Places  []*OfficePlace // Offices by jurisdiction, by name, 其他 ("") last
+	Tasks   int            // tasks in all plans
 
 	byURL   map[string]*Office
 	byDoc   map[*Doc]*PlanInfo
@@ -45,14 +53,39 @@ type PlanInfo struct {
 
 // PlanYear is one year of the plans overview.
 type PlanYear struct {
-	Year          int // 0: undated
-	Jurisdictions []PlanJurisdiction
+	Year           int    // 0: undated
+	URL            string // plans/2023/, plans/undated/
+	Jurisdictions  []PlanJurisdiction
+	NPlans, NTasks int
 }
 
-// PlanJurisdiction is the plans of one jurisdiction in a year.
+// PlanJurisdiction is the plans of one jurisdiction in a year, or of the
+// part of it on one page of the year's listing.
 type PlanJurisdiction struct {
-	Name  string
-	Plans []*PlanInfo
+	Name      string
+	Plans     []*PlanInfo
+	ID        string // its heading's id: j- and the hash of the name, or j-other
+	URL       string // the page of the year where it starts, and #ID
+	Continued bool   // the year's previous page ends with this jurisdiction
+}
+
+// OfficePlace is the offices of one jurisdiction.
+type OfficePlace struct {
+	Name    string
+	URL     string    // plans/offices/<slug>/
+	Offices []*Office // most tasks first
+}
+
+// PlanList is one page of a year's plans or of a jurisdiction's offices:
+// the data of those pages (kind plans) besides the overview.
+type PlanList struct {
+	Year  *PlanYear          // a year's page
+	Plans []PlanJurisdiction // the year's plans on this page
+
+	Place   *OfficePlace // a jurisdiction's page
+	Offices []*Office    // its offices on this page
+
+	Pager *Pager
 }
 
 // TaskRow is one task with its offices resolved.
@@ -248,8 +281,26 @@ func (s *Site) linkPlans(contentFS fs.FS, prefix string) diag.List {
 		}
 		py.Jurisdictions[k].Plans = append(py.Jurisdictions[k].Plans, p)
 	}
-	for _, py := range pi.Years {
-		sort.SliceStable(py.Jurisdictions, func(i, j int) bool { return py.Jurisdictions[i].Name < py.Jurisdictions[j].Name })
+	for i := range pi.Years {
+		py := &pi.Years[i]
+		py.URL = "plans/" + yearSlug(py.Year) + "/"
+		sort.SliceStable(py.Jurisdictions, func(i, j int) bool { return placeLess(py.Jurisdictions[i].Name, py.Jurisdictions[j].Name) })
+		for _, j := range py.Jurisdictions {
+			py.NPlans += len(j.Plans)
+			for _, p := range j.Plans {
+				py.NTasks += len(p.Tasks)
+			}
+		}
+		pages, n := paginate(py.URL, py.NPlans), 0
+		for k := range py.Jurisdictions {
+			j := &py.Jurisdictions[k]
+			j.ID = "j-other"
+			if j.Name != "" {
+				j.ID = "j-" + hashSlug(j.Name)
+			}
+			j.URL = pages[n/ListPageSize].URL + "#" + j.ID
+			n += len(j.Plans)
+		}
 	}
 	rank := map[*PlanInfo]int{}
 	for i, p := range pi.Plans {
@@ -267,16 +318,144 @@ func (s *Site) linkPlans(contentFS fs.FS, prefix string) diag.List {
 		}
 		return a.Name < b.Name
 	})
+	pi.Places = officePlaces(pi.Offices)
 	pi.unknown.Sort()
 	ps.Add(pi.unknown...)
 	if len(pi.Plans) > 0 {
+		ours := map[string]bool{}
+		for _, u := range pi.pageURLs() {
+			ours[u] = true
+		}
 		for _, d := range s.Docs {
-			if d.URL == "plans/" {
+			switch {
+			case d.URL == "plans/":
 				ps.Errorf(d.File, 0, "URL /plans/ is the plans overview gazette makes: give this document another slug")
+			case ours[d.URL]:
+				ps.Errorf(d.File, 0, "URL /%s is a page of the plans overview gazette makes: give this document another slug", d.URL)
 			}
 		}
 	}
 	return ps
+}
+
+// yearSlug is the URL segment of a year of plans: 2023, or undated.
+func yearSlug(year int) string {
+	if year == 0 {
+		return "undated"
+	}
+	return strconv.Itoa(year)
+}
+
+// placeLess orders jurisdictions by name, the unnamed (其他) last.
+func placeLess(a, b string) bool {
+	if a == "" || b == "" {
+		return b == "" && a != ""
+	}
+	return a < b
+}
+
+// officePlaces groups offices (most tasks first) by jurisdiction. A
+// jurisdiction's slug is the hash of its name (other for the unnamed), so
+// its URL depends on the name alone; two names with one hash, which no
+// archive is likely to meet, are told apart by a suffix in name order.
+func officePlaces(offices []*Office) []*OfficePlace {
+	at := map[string]*OfficePlace{}
+	var places []*OfficePlace
+	for _, of := range offices {
+		pl := at[of.Jurisdiction]
+		if pl == nil {
+			pl = &OfficePlace{Name: of.Jurisdiction}
+			at[of.Jurisdiction] = pl
+			places = append(places, pl)
+		}
+		pl.Offices = append(pl.Offices, of)
+	}
+	sort.Slice(places, func(i, j int) bool { return placeLess(places[i].Name, places[j].Name) })
+	taken := map[string]bool{}
+	for _, pl := range places {
+		slug := "other"
+		if pl.Name != "" {
+			slug = hashSlug(pl.Name)
+		}
+		for base, n := slug, 2; taken[slug]; n++ {
+			slug = base + "-" + strconv.Itoa(n)
+		}
+		taken[slug] = true
+		pl.URL = "plans/offices/" + slug + "/"
+	}
+	return places
+}
+
+// Label is the jurisdiction's name, or 其他.
+func (pl *OfficePlace) Label() string { return placeLabel(pl.Name) }
+
+// Label is the jurisdiction's name, or 其他.
+func (pj PlanJurisdiction) Label() string { return placeLabel(pj.Name) }
+
+func placeLabel(name string) string {
+	if name == "" {
+		return "其他"
+	}
+	return name
+}
+
+// TopOffices returns the n offices with most tasks (or all, if fewer).
+func (pi *PlanIndex) TopOffices(n int) []*Office {
+	if pi == nil {
+		return nil
+	}
+	return pi.Offices[:min(n, len(pi.Offices))]
+}
+
+// yearPages splits a year's plans, in the order the year lists them (by
+// jurisdiction, newest first within one), into pages, each with the
+// jurisdiction headings of its own plans.
+func (py *PlanYear) yearPages() []*PlanList {
+	var flat []PlanJurisdiction // one per plan, to cut anywhere
+	for _, j := range py.Jurisdictions {
+		for _, p := range j.Plans {
+			flat = append(flat, PlanJurisdiction{Name: j.Name, Plans: []*PlanInfo{p}, ID: j.ID, URL: j.URL})
+		}
+	}
+	var out []*PlanList
+	for _, pg := range paginate(py.URL, len(flat)) {
+		l := &PlanList{Year: py, Pager: pg}
+		for i, f := range flat[pg.From:pg.To] {
+			if n := len(l.Plans); n > 0 && l.Plans[n-1].Name == f.Name {
+				l.Plans[n-1].Plans = append(l.Plans[n-1].Plans, f.Plans[0])
+				continue
+			}
+			f.Continued = i == 0 && pg.From > 0 && flat[pg.From-1].Name == f.Name
+			l.Plans = append(l.Plans, f)
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
+// placePages splits a jurisdiction's offices into pages.
+func (pl *OfficePlace) placePages() []*PlanList {
+	var out []*PlanList
+	for _, pg := range paginate(pl.URL, len(pl.Offices)) {
+		out = append(out, &PlanList{Place: pl, Offices: pl.Offices[pg.From:pg.To], Pager: pg})
+	}
+	return out
+}
+
+// pageURLs lists the URLs of the overview's year and jurisdiction pages.
+func (pi *PlanIndex) pageURLs() []string {
+	var urls []string
+	for i := range pi.Years {
+		for _, l := range pi.Years[i].yearPages() {
+			urls = append(urls, l.Pager.URL)
+		}
+	}
+	for _, pl := range pi.Places {
+		for _, pg := range paginate(pl.URL, len(pl.Offices)) {
+			urls = append(urls, pg.URL)
+		}
+	}
+	return urls
 }
 
 // office returns the office named name, making it on first use. Its URL is
@@ -343,7 +522,8 @@ func containsString(list []string, s string) bool {
 	return false
 }
 
-// planJobs adds the plans overview and the office pages to jobs. An
+// planJobs adds the plans overview, its year and jurisdiction pages and
+// the office pages to jobs. An
 // office that is also an issuer takes over the issuer's listing page (same
 // URL), which keeps its documents in p.List.
 func (s *Site) planJobs(jobs []pageJob) []pageJob {
@@ -355,6 +535,10 @@ func (s *Site) planJobs(jobs []pageJob) []pageJob {
 	for i, j := range jobs {
 		at[j.page.URL] = i
 	}
+	place := map[string]*OfficePlace{}
+	for _, pl := range pi.Places {
+		place[pl.Name] = pl
+	}
 	for _, of := range pi.Offices {
 		if i, ok := at[of.URL]; ok {
 			jobs[i].kind = "office"
@@ -362,10 +546,32 @@ func (s *Site) planJobs(jobs []pageJob) []pageJob {
 			continue
 		}
 		p := s.pageFor("office", of.Name, of.URL)
-		p.Crumbs = []Crumb{{"规划计划", "plans/"}}
+		pl := place[of.Jurisdiction]
+		p.Crumbs = []Crumb{{"规划计划", "plans/"}, {pl.Label(), pl.URL}}
 		jobs = append(jobs, pageJob{"office", p})
 	}
 	jobs = append(jobs, pageJob{"plans", s.pageFor("plans", "规划计划与责任分工", "plans/")})
+	for i := range pi.Years {
+		py := &pi.Years[i]
+		for _, l := range py.yearPages() {
+			p := s.pageFor("plans", py.YearLabel()+"的规划计划", l.Pager.URL)
+			p.PlanList = l
+			p.Crumbs = []Crumb{{"规划计划", "plans/"}, {py.YearLabel(), py.URL}}
+			jobs = append(jobs, pageJob{"plans", p})
+		}
+	}
+	for _, pl := range pi.Places {
+		title := pl.Name + "的责任单位"
+		if pl.Name == "" {
+			title = "其他责任单位"
+		}
+		for _, l := range pl.placePages() {
+			p := s.pageFor("plans", title, l.Pager.URL)
+			p.PlanList = l
+			p.Crumbs = []Crumb{{"规划计划", "plans/"}, {pl.Label(), pl.URL}}
+			jobs = append(jobs, pageJob{"plans", p})
+		}
+	}
 	return jobs
 }
 

@@ -138,9 +138,19 @@ func TestPlanPages(t *testing.T) {
 	}
 
 	overview := page("plans/index.html")
-	for _, want := range []string{"2024年", "2023年", "<h4>示范县</h4>", "节粮方案", "示范县手写工作方案", "3 项任务"} {
+	for _, want := range []string{`href="/a/plans/2024/">2024年</a> <span class="count">1 件 · 2 项任务`, `href="/a/plans/2023/">2023年</a>`, `href="/a/plans/offices/` + hashSlug("示范县") + `/">示范县</a>`} {
 		if !strings.Contains(overview, want) {
 			t.Errorf("plans overview lacks %s", want)
+		}
+	}
+	for name, wants := range map[string][]string{
+		"plans/2024/index.html": {`<h2 id="j-` + hashSlug("示范县") + `">示范县</h2>`, "节粮方案", "2 项任务"},
+		"plans/2023/index.html": {`<h2 id="j-` + hashSlug("示范县") + `">示范县</h2>`, "示范县手写工作方案", "1 项任务"},
+	} {
+		for _, want := range wants {
+			if !strings.Contains(page(name), want) {
+				t.Errorf("%s lacks %s", name, want)
+			}
 		}
 	}
 }
