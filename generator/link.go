@@ -74,8 +74,14 @@ func link(cfg Config, files []*loaded, prefix string) (*Site, diag.List) {
 			issues[dir] = is
 			s.Issues = append(s.Issues, is)
 		default:
-			id := strings.TrimSuffix(f.path, ".md")
-			d := &Doc{ID: id, File: prefix + f.path, Meta: f.doc, Body: f.body, bodyHeld: f.bodyHeld, BodyLine: f.bodyLine, URL: urlOf(id, f.doc.Slug), path: f.path, bodyLen: f.bodyLen, fileSum: f.fileSum, fileLen: f.fileLen, parentLine: f.parentLine, file: f}
+			// The file's name, its path and ID within it, and the URL are
+			// kept for the whole build: one string rather than three.
+			url := urlOf(strings.TrimSuffix(f.path, ".md"), f.doc.Slug)
+			both := prefix + f.path + url
+			file := both[:len(both)-len(url)]
+			rel := file[len(prefix):]
+			id := strings.TrimSuffix(rel, ".md")
+			d := &Doc{ID: id, File: file, Meta: f.doc, Body: f.body, bodyHeld: f.bodyHeld, BodyLine: f.bodyLine, URL: both[len(file):], path: rel, bodyLen: f.bodyLen, fileSum: f.fileSum, fileLen: f.fileLen, parentLine: f.parentLine, file: f}
 			s.byID[id] = d
 			s.Docs = append(s.Docs, d)
 		}

@@ -14,6 +14,8 @@ import (
 	"testing/fstest"
 
 	"github.com/yuin/goldmark/parser"
+
+	"gazette/generator/xref"
 )
 
 // TestScratchMatchesMemory builds the shipped archive three ways: body
@@ -197,7 +199,7 @@ func TestScratchLost(t *testing.T) {
 		defer site.scratch.close()
 		out := map[string][]byte{}
 		for _, j := range site.pageJobs(false) {
-			b, err := site.renderPage(tpl, j, fsys, mds, ix)
+			b, err := site.renderPage(tpl, j, fsys, mds, func() *xref.Index { return ix })
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -315,7 +315,7 @@ func isHostFile(name string) bool {
 
 // renderPage renders one page of the prepared site.
 func (p *Prepared) renderPage(j pageJob) ([]byte, error) {
-	b, err := p.site.renderPage(p.tpl, j, p.opt.Content, p.mds, p.ix)
+	b, err := p.site.renderPage(p.tpl, j, p.opt.Content, p.mds, func() *xref.Index { return p.ix })
 	if err != nil {
 		return nil, err
 	}

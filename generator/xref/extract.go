@@ -54,13 +54,78 @@ func NewContext(ix *Index, self string) parser.Context {
 }
 
 // Citations returns the citations found while converting with pc, in
-// document order.
+// document order. Their strings share one allocation (see pack).
 func Citations(pc parser.Context) []Citation {
 	st, _ := pc.Get(stateKey).(*state)
 	if st == nil {
 		return nil
 	}
+	pack(st.cites)
 	return st.cites
+}
+
+// pack moves the strings of cites into one string, reusing the sentence's
+// bytes for the citation as printed and the printed text's for the title
+// and key where they hold them. A build keeps every body's citations to
+// its end: at 100,000 documents they were some 535,000 strings of their
+// own, each an object for the collector to mark on every cycle.
+func pack(cites []Citation) {
+	if len(cites) == 0 {
+		return
+	}
+	// Where each field lies in the packed string: an offset, or -1 when
+	// it is the empty string. First the offsets, so the string is made
+	// at its exact size.
+	type at struct{ sentence, printed, title, key int }
+	offs := make([]at, len(cites))
+	size := 0
+	place := func(s, in string, base int) int { // inside in, written at base, or after the rest
+		if s == "" {
+			return -1
+		}
+		if i := strings.Index(in, s); i >= 0 && base >= 0 {
+			return base + i
+		}
+		size += len(s)
+		return size - len(s)
+	}
+	for i, c := range cites {
+		o := &offs[i]
+		o.sentence = place(c.Sentence, "", -1)
+		o.printed = place(c.Printed, c.Sentence, o.sentence)
+		o.title = place(c.Title, c.Printed, o.printed)
+		o.key = place(c.Key, c.Printed, o.printed)
+	}
+	var b strings.Builder
+	b.Grow(size)
+	// A field placed after the rest starts where the string ends so far;
+	// one placed inside another starts before that.
+	write := func(off int, s string) {
+		if off >= 0 && off == b.Len() {
+			b.WriteString(s)
+		}
+	}
+	for i, c := range cites {
+		o := offs[i]
+		write(o.sentence, c.Sentence)
+		write(o.printed, c.Printed)
+		write(o.title, c.Title)
+		write(o.key, c.Key)
+	}
+	all := b.String()
+	field := func(off int, s string) string {
+		if off < 0 {
+			return ""
+		}
+		return all[off : off+len(s)]
+	}
+	for i := range cites {
+		c, o := &cites[i], offs[i]
+		c.Sentence = field(o.sentence, c.Sentence)
+		c.Printed = field(o.printed, c.Printed)
+		c.Title = field(o.title, c.Title)
+		c.Key = field(o.key, c.Key)
+	}
 }
 
 type transformer struct{}
