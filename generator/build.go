@@ -134,6 +134,7 @@ func Build(ctx context.Context, opt Options) (st Stats, warnings diag.List, err 
 		d.file = nil
 	}
 	site.loaded = nil
+	site.compactMeta()
 	st.lap("load", &lap)
 	workers := opt.Workers
 	if workers <= 0 {
