@@ -17,7 +17,8 @@ type packer struct {
 	lists arena.Slices[string]
 }
 
-// compactMeta replaces each document's front matter by a packed copy. A
+// compactMeta replaces each document's and issue's front matter by a
+// packed copy. A
 // build calls it once the loaded files are dropped: a Session keeps them,
 // and the copies would only add to them.
 func (s *Site) compactMeta() {
@@ -28,7 +29,58 @@ func (s *Site) compactMeta() {
 		if d.Kind == old {
 			d.Kind = d.Meta.Kind
 		}
+		// From its issue's table of contents, packed below.
+		d.Section, d.PageLabel = p.strs.String(d.Section), p.strs.String(d.PageLabel)
 	}
+	for _, is := range s.Issues {
+		is.Meta = p.issue(is.Meta)
+		// link made is.Sections from the table of contents, one for one:
+		// the same strings, now packed. (Were they not one for one, the
+		// old strings would stay, which costs only memory.)
+		if len(is.Sections) != len(is.Meta.Sections) {
+			continue
+		}
+		for i := range is.Sections {
+			sec, meta := &is.Sections[i], is.Meta.Sections[i]
+			if len(sec.Entries) != len(meta.Entries) {
+				continue
+			}
+			sec.Title = meta.Title
+			for j := range sec.Entries {
+				sec.Entries[j].Entry = meta.Entries[j]
+			}
+		}
+	}
+}
+
+// issue returns a copy of m whose strings are in p's arenas.
+func (p *packer) issue(m content.Issue) content.Issue {
+	m.NumberLabel, m.DateKind, m.Slug = p.strs.String(m.NumberLabel), p.strs.String(m.DateKind), p.strs.String(m.Slug)
+	if m.Editors != nil {
+		m.Editors = slices.Clone(m.Editors)
+		for i := range m.Editors {
+			e := &m.Editors[i]
+			e.Role, e.Names = p.strs.String(e.Role), p.list(e.Names)
+		}
+	}
+	if m.Sections != nil {
+		m.Sections = slices.Clone(m.Sections)
+		for i := range m.Sections {
+			sec := &m.Sections[i]
+			sec.Title = p.strs.String(sec.Title)
+			if sec.Entries == nil {
+				continue
+			}
+			sec.Entries = slices.Clone(sec.Entries)
+			for j := range sec.Entries {
+				e := &sec.Entries[j]
+				for _, f := range []*string{&e.Title, &e.DocNumber, &e.PageLabel, &e.Doc} {
+					*f = p.strs.String(*f)
+				}
+			}
+		}
+	}
+	return m
 }
 
 // document returns a copy of m whose strings and lists are in p's arenas.

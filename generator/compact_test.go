@@ -20,14 +20,39 @@ func TestCompactMeta(t *testing.T) {
 	}
 	before := make([]content.Document, len(s.Docs))
 	kinds := make([]string, len(s.Docs))
+	places := make([][2]string, len(s.Docs))
 	for i, d := range s.Docs {
-		before[i], kinds[i] = d.Meta, d.Kind
+		before[i], kinds[i], places[i] = d.Meta, d.Kind, [2]string{d.Section, d.PageLabel}
+	}
+	issues := make([]content.Issue, len(s.Issues))
+	sections := make([][]IssueSection, len(s.Issues))
+	for i, is := range s.Issues {
+		issues[i] = is.Meta
+		for _, sec := range is.Sections {
+			sections[i] = append(sections[i], IssueSection{Title: sec.Title, Entries: append([]IssueEntry(nil), sec.Entries...)})
+		}
 	}
 	s.compactMeta()
+	for i, is := range s.Issues {
+		if !reflect.DeepEqual(is.Meta, issues[i]) {
+			t.Errorf("%s: issue front matter changed\n got %+v\nwant %+v", is.File, is.Meta, issues[i])
+		}
+		if !reflect.DeepEqual(is.Sections, sections[i]) {
+			t.Errorf("%s: table of contents changed\n got %+v\nwant %+v", is.File, is.Sections, sections[i])
+		}
+		for j, sec := range is.Sections {
+			if sec.Title != "" && unsafe.StringData(sec.Title) != unsafe.StringData(is.Meta.Sections[j].Title) {
+				t.Errorf("%s: section %q not the packed string", is.File, sec.Title)
+			}
+		}
+	}
 	attachments := 0
 	for i, d := range s.Docs {
 		if !reflect.DeepEqual(d.Meta, before[i]) {
 			t.Errorf("%s: front matter changed\n got %+v\nwant %+v", d.File, d.Meta, before[i])
+		}
+		if got := [2]string{d.Section, d.PageLabel}; got != places[i] {
+			t.Errorf("%s: section and page label %q, want %q", d.File, got, places[i])
 		}
 		if d.Kind != kinds[i] {
 			t.Errorf("%s: kind %q, want %q", d.File, d.Kind, kinds[i])

@@ -10,6 +10,7 @@ import (
 
 	"gazette/generator/content"
 	"gazette/generator/diag"
+	"gazette/generator/internal/arena"
 )
 
 // link turns decoded files into a Site: IDs and URLs, issues under
@@ -51,6 +52,7 @@ func link(cfg Config, files []*loaded, prefix string) (*Site, diag.List) {
 		return strings.Join(out, "/") + "/"
 	}
 
+	var names arena.Strings
 	gazettes := map[string]*Gazette{}
 	issues := map[string]*Issue{}
 	broken := map[string]bool{} // IDs of documents that failed to decode
@@ -75,9 +77,10 @@ func link(cfg Config, files []*loaded, prefix string) (*Site, diag.List) {
 			s.Issues = append(s.Issues, is)
 		default:
 			// The file's name, its path and ID within it, and the URL are
-			// kept for the whole build: one string rather than three.
+			// kept for the whole build: one string rather than three, and
+			// packed with the other documents' (see package arena).
 			url := urlOf(strings.TrimSuffix(f.path, ".md"), f.doc.Slug)
-			both := prefix + f.path + url
+			both := names.String(prefix + f.path + url)
 			file := both[:len(both)-len(url)]
 			rel := file[len(prefix):]
 			id := strings.TrimSuffix(rel, ".md")
