@@ -27,6 +27,9 @@
 //	/issuers/  /issuers/<slug>/         all issuers with counts; one issuer's documents
 //	/years/    /years/<yyyy>/           documents by year (signing, else publication date)
 //	/kinds/    /kinds/<slug>/           documents by 文种
+//	/plans/                             plans overview: years, jurisdictions, top offices
+//	/plans/<yyyy>/  /plans/undated/     a year's plans by jurisdiction (paginated)
+//	/plans/offices/<slug>/              a jurisdiction's offices with tasks (paginated)
 //	/search/                            client-side search
 //	/404.html                           not found
 //
