@@ -146,28 +146,48 @@ func parseTemplates(theme fs.FS) (templates, error) {
 		if _, err := t.Parse(`{{define "head"}}{{end}}`); err != nil {
 			return nil, err
 		}
-		// The default theme's partials first: the theme's own, parsed
-		// next, replace those it defines, and a partials.html written
-		// before a partial was added (pager) still finds that one.
-		for i, fsys := range []fs.FS{themes.Default(), theme} {
-			partials, err := fs.ReadFile(fsys, "layouts/partials.html")
-			if err != nil {
-				continue
-			}
+		if partials, err := fs.ReadFile(theme, "layouts/partials.html"); err == nil {
 			if _, err := t.New("partials.html").Parse(string(partials)); err != nil {
-				if i == 0 {
-					return nil, fmt.Errorf("default theme: layouts/partials.html: %w", err)
-				}
 				return nil, fmt.Errorf("theme: layouts/partials.html: %w", err)
 			}
 		}
 		if _, err := t.New(name).Parse(string(src)); err != nil {
 			return nil, fmt.Errorf("theme: layouts/%s: %w", name, err)
 		}
+		if err := addDefaultPartials(t); err != nil {
+			return nil, err
+		}
 		frag.t = t
 		ts[strings.TrimSuffix(name, ".html")] = &layout{t, frag}
 	}
 	return ts, nil
+}
+
+// addDefaultPartials adds to t each partial of the default theme that t
+// does not define, so a theme whose partials.html was written before a
+// partial was added (pager) still builds. Only missing names are added: a
+// theme that defines a partial as empty (to leave it out) keeps it empty,
+// which parsing the default first would not allow (an empty definition
+// never replaces one). The defaults are parsed for each set, as the
+// escaper rewrites the trees of the set that runs them.
+func addDefaultPartials(t *template.Template) error {
+	src, err := fs.ReadFile(themes.Default(), "layouts/partials.html")
+	if err != nil {
+		return fmt.Errorf("default theme: %w", err)
+	}
+	defaults, err := template.New("partials.html").Funcs(funcs).Funcs(template.FuncMap{"cached": func(string, any, ...any) (template.HTML, error) { return "", nil }}).Parse(string(src))
+	if err != nil {
+		return fmt.Errorf("default theme: layouts/partials.html: %w", err)
+	}
+	for _, d := range defaults.Templates() {
+		if d.Name() == "partials.html" || t.Lookup(d.Name()) != nil {
+			continue
+		}
+		if _, err := t.AddParseTree(d.Name(), d.Tree); err != nil {
+			return fmt.Errorf("default theme: layouts/partials.html: %w", err)
+		}
+	}
+	return nil
 }
 
 // render renders a page into a pooled buffer and passes the HTML to use,

@@ -148,3 +148,21 @@ func TestOlderPartials(t *testing.T) {
 		}
 	}
 }
+
+// TestEmptyPartialKept: a theme that defines a partial of the default
+// theme as empty, to leave it out, keeps it empty.
+func TestEmptyPartialKept(t *testing.T) {
+	theme := cacheTheme(`{{define "main"}}[{{template "colophon" .}}]{{end}}`)
+	theme["layouts/partials.html"] = &fstest.MapFile{Data: []byte(`{{define "colophon"}}{{end}}`)}
+	tpl, err := parseTemplates(theme)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := tpl.execute("list", &Page{Site: &Site{}, Base: "/", List: &List{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(out) != "[]" {
+		t.Errorf("got %q, want the theme's empty colophon", out)
+	}
+}

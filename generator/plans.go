@@ -292,12 +292,19 @@ func (s *Site) linkPlans(contentFS fs.FS, prefix string) diag.List {
 			}
 		}
 		pages, n := paginate(py.URL, py.NPlans), 0
+		taken := map[string]bool{}
 		for k := range py.Jurisdictions {
 			j := &py.Jurisdictions[k]
 			j.ID = "j-other"
 			if j.Name != "" {
 				j.ID = "j-" + hashSlug(j.Name)
 			}
+			// Two names with one hash (as in officePlaces) get a suffix,
+			// in name order, so each heading's id is its own.
+			for base, i := j.ID, 2; taken[j.ID]; i++ {
+				j.ID = base + "-" + strconv.Itoa(i)
+			}
+			taken[j.ID] = true
 			j.URL = pages[n/ListPageSize].URL + "#" + j.ID
 			n += len(j.Plans)
 		}
