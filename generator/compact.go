@@ -18,9 +18,8 @@ type packer struct {
 }
 
 // compactMeta replaces each document's and issue's front matter by a
-// packed copy. A
-// build calls it once the loaded files are dropped: a Session keeps them,
-// and the copies would only add to them.
+// packed copy. A build calls it once the loaded files are dropped: a
+// Session keeps them, and the copies would only add to them.
 func (s *Site) compactMeta() {
 	var p packer
 	for _, d := range s.Docs {

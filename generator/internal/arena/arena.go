@@ -12,7 +12,10 @@
 // carved from an arena's chunks are packed, a few objects in all.
 package arena
 
-import "unsafe"
+import (
+	"strings"
+	"unsafe"
+)
 
 // ChunkSize is the size in bytes of the chunks values are carved from.
 // A value larger than an eighth of it gets an allocation of its own, so at
@@ -32,7 +35,7 @@ func (a *Strings) String(s string) string {
 		return ""
 	}
 	if len(s) > ChunkSize/8 {
-		return string([]byte(s))
+		return strings.Clone(s)
 	}
 	if cap(a.chunk)-len(a.chunk) < len(s) {
 		a.chunk = make([]byte, 0, ChunkSize)
@@ -51,10 +54,14 @@ type Slices[T any] struct {
 	chunk []T
 }
 
-// Copy returns a copy of s (nil for nil, and s itself when empty).
+// Copy returns a copy of s: nil for nil, and an empty slice that holds
+// on to no array for an empty one.
 func (a *Slices[T]) Copy(s []T) []T {
+	if s == nil {
+		return nil
+	}
 	if len(s) == 0 {
-		return s
+		return []T{}
 	}
 	var zero T
 	per := max(1, ChunkSize/max(1, int(unsafe.Sizeof(zero))))
