@@ -219,7 +219,9 @@ func Build(ctx context.Context, opt Options) (st Stats, warnings diag.List, err 
 		}
 	}
 	// The theme's assets, the sitemaps and the feed need no page: they are
-	// written beside the pages (at 100k the sitemaps alone take seconds).
+	// written beside the pages (at 100k the sitemaps alone take seconds),
+	// from a list of the pages' URLs taken now.
+	urls := site.sitemapURLs(jobs)
 	rest := make(chan error, 1)
 	go func() {
 		if sctx.Err() != nil { // a page failed: its error is the build's
@@ -234,10 +236,14 @@ func Build(ctx context.Context, opt Options) (st Stats, warnings diag.List, err 
 			rest <- nil
 			return
 		}
-		rest <- site.writeHostFiles(w, jobs)
+		rest <- site.writeHostFiles(w, urls)
 	}()
 	err = parallel(ctx, workers, len(jobs), func(i int) error {
+		// A page is let go once taken: at 100k documents the pages
+		// still to make (their lists, URLs and crumbs) are hundreds of
+		// thousands of objects for the collector to mark.
 		j := jobs[i]
+		jobs[i].page = nil
 		j.page.Inject = safeInject(opt.Inject)
 		return site.renderPageTo(tpl, j, opt.Content, mds, lazyIndex, func(b []byte) error {
 			return w.write(outputName(j.page.URL), "text/html", b)
@@ -323,7 +329,7 @@ func (s *Site) scanBodies(ctx context.Context, workers int, fsys fs.FS, mds mark
 		}
 	}
 	html := keep || s.scratch != nil
-	scan := func(i int) (string, error) {
+	scan := func(i int, txt []byte) ([]byte, error) {
 		d := s.Docs[i]
 		var body []byte
 		if d.bodyHeld {
@@ -335,7 +341,7 @@ func (s *Site) scanBodies(ctx context.Context, workers int, fsys fs.FS, mds mark
 			b, data, err := readBodyInto(fsys, d, *bp)
 			defer bodyBufs.put(bp, data)
 			if err != nil {
-				return "", err
+				return txt, err
 			}
 			body = b
 		}
@@ -345,9 +351,9 @@ func (s *Site) scanBodies(ctx context.Context, workers int, fsys fs.FS, mds mark
 		// only, both complete now: render it from the same parse, and
 		// pass 2 need not parse it again.
 		pc := s.withMDLinks(xref.NewContext(ix, d.ID), d)
-		outline, text, b, err := md.scanRender(body, pc, html)
+		outline, txt, b, err := md.scanRender(body, pc, html, txt)
 		if err != nil {
-			return "", fmt.Errorf("%s: rendering Markdown: %w", d.File, err)
+			return txt, fmt.Errorf("%s: rendering Markdown: %w", d.File, err)
 		}
 		if keep {
 			d.HTML, d.Outline = trustedHTML(b), outline
@@ -355,15 +361,15 @@ func (s *Site) scanBodies(ctx context.Context, workers int, fsys fs.FS, mds mark
 			d.Outline = outline
 		}
 		found[i] = xref.Citations(pc)
-		return text, nil
+		return txt, nil
 	}
 	var err error
 	if idx == nil {
-		err = parallel(ctx, workers, len(s.Docs), func(i int) error { _, err := scan(i); return err })
+		err = parallel(ctx, workers, len(s.Docs), func(i int) error { _, err := scan(i, nil); return err })
 	} else {
-		err = idx.feed(ctx, len(s.Docs), func(i int) (string, int, error) {
-			text, err := scan(i)
-			return text, s.Docs[i].bodyLen, err
+		err = idx.feed(ctx, len(s.Docs), func(i int, txt []byte) ([]byte, int, error) {
+			txt, err := scan(i, txt)
+			return txt, s.Docs[i].bodyLen, err
 		})
 		if ctx.Err() != nil {
 			return fmt.Errorf("build interrupted: %w", ctx.Err())
@@ -502,7 +508,7 @@ func (s *Site) renderBody(fsys fs.FS, d *Doc, mds markdownPool, ix *xref.Index, 
 		err     error
 	)
 	if withOutline {
-		outline, _, html, err = md.scanRender(body, pc, true)
+		outline, _, html, err = md.scanRender(body, pc, true, nil)
 	} else {
 		html, err = md.render(body, pc)
 	}

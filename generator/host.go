@@ -34,10 +34,10 @@ const sitemapMax = 50000
 // chinaTime is the offset content dates are in.
 var chinaTime = time.FixedZone("CST", 8*3600)
 
-// writeHostFiles writes sitemap.xml, feed.xml and robots.txt for the pages
-// of jobs.
-func (s *Site) writeHostFiles(w *writer, jobs []pageJob) error {
-	files, err := s.hostFiles(jobs)
+// writeHostFiles writes sitemap.xml (of urls, made by sitemapURLs),
+// feed.xml and robots.txt.
+func (s *Site) writeHostFiles(w *writer, urls []sitemapURL) error {
+	files, err := s.hostFiles(urls)
 	if err != nil {
 		return err
 	}
@@ -54,11 +54,11 @@ type hostFile struct {
 	data            []byte
 }
 
-func (s *Site) hostFiles(jobs []pageJob) ([]hostFile, error) {
+func (s *Site) hostFiles(urls []sitemapURL) ([]hostFile, error) {
 	var files []hostFile
 	hasHost := s.hasHost()
 	if hasHost {
-		sm, err := s.sitemaps(jobs)
+		sm, err := s.sitemaps(urls)
 		if err != nil {
 			return nil, err
 		}
@@ -104,10 +104,15 @@ type sitemapIndex struct {
 	Sitemaps []sitemapURL `xml:"sitemap"`
 }
 
-// sitemaps lists every page but 404.html in page order: one sitemap.xml,
-// or an index of several when the site has more pages than one may hold.
-func (s *Site) sitemaps(jobs []pageJob) ([]hostFile, error) {
-	var urls []sitemapURL
+// sitemapURLs lists every page of jobs but 404.html in page order, with
+// its date, for the sitemaps; nothing without a host to make absolute
+// URLs with. A build takes the list before the pages are made, as it
+// drops each page once written.
+func (s *Site) sitemapURLs(jobs []pageJob) []sitemapURL {
+	if !s.hasHost() {
+		return nil
+	}
+	urls := make([]sitemapURL, 0, len(jobs))
 	for _, j := range jobs {
 		if j.kind == "404" {
 			continue
@@ -124,6 +129,12 @@ func (s *Site) sitemaps(jobs []pageJob) ([]hostFile, error) {
 		}
 		urls = append(urls, u)
 	}
+	return urls
+}
+
+// sitemaps makes one sitemap.xml of urls, or an index of several when
+// the site has more pages than one may hold.
+func (s *Site) sitemaps(urls []sitemapURL) ([]hostFile, error) {
 	if len(urls) <= sitemapMax {
 		b, err := marshalXML(sitemapURLSet{NS: sitemapNS, URLs: urls})
 		return []hostFile{{"sitemap.xml", "text/xml", b}}, err

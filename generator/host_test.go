@@ -221,7 +221,7 @@ func TestSitemapIndex(t *testing.T) {
 	for i := range jobs {
 		jobs[i] = pageJob{"list", s.pageFor("list", "x", "p/"+itoa(i)+"/")}
 	}
-	files, err := s.sitemaps(jobs)
+	files, err := s.sitemaps(s.sitemapURLs(jobs))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package generator
 import (
 	"bufio"
 	"bytes"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -52,15 +53,17 @@ func newMarkdown(extra ...goldmark.Extender) *markdown {
 // citation finder) see the AST through pc.
 func (m *markdown) scan(body []byte, pc parser.Context) ([]Heading, string) {
 	doc := m.md.Parser().Parse(text.NewReader(body), parser.WithContext(pc))
-	return outlineAndText(doc, body)
+	outline, txt := outlineAndText(doc, body, nil)
+	return outline, string(txt)
 }
 
 // scanRender parses a body once for its outline and plain text and, when
 // html is set, renders the same tree to HTML: what scan and render do, for
-// half the parsing. The HTML is in m's buffer (see renderTree).
-func (m *markdown) scanRender(body []byte, pc parser.Context, html bool) ([]Heading, string, []byte, error) {
+// half the parsing. The HTML is in m's buffer (see renderTree); the plain
+// text is appended to txt.
+func (m *markdown) scanRender(body []byte, pc parser.Context, html bool, txt []byte) ([]Heading, []byte, []byte, error) {
 	doc := m.md.Parser().Parse(text.NewReader(body), parser.WithContext(pc))
-	outline, txt := outlineAndText(doc, body)
+	outline, txt := outlineAndText(doc, body, txt)
 	if !html {
 		return outline, txt, nil, nil
 	}
@@ -129,11 +132,11 @@ func (headingIDs) Transform(doc *ast.Document, reader text.Reader, pc parser.Con
 }
 
 // outlineAndText walks the AST once for the outline (headings with their
-// ids) and the plain text (for search and snippets).
-func outlineAndText(doc ast.Node, src []byte) ([]Heading, string) {
+// ids) and the plain text (for search and snippets), which it appends to
+// tb: a build's search feed passes the same buffer for every body.
+func outlineAndText(doc ast.Node, src []byte, tb []byte) ([]Heading, []byte) {
 	var outline []Heading
-	var tb strings.Builder
-	tb.Grow(len(src))
+	tb = slices.Grow(tb, len(src))
 	_ = ast.Walk(doc, func(node ast.Node, entering bool) (ast.WalkStatus, error) {
 		switch n := node.(type) {
 		case *ast.Heading:
@@ -142,35 +145,35 @@ func outlineAndText(doc ast.Node, src []byte) ([]Heading, string) {
 				idb, _ := id.([]byte)
 				t := nodeText(n, src)
 				outline = append(outline, Heading{Level: n.Level, ID: headingID(idb), Text: t})
-				tb.WriteString(t)
-				tb.WriteByte('\n')
+				tb = append(tb, t...)
+				tb = append(tb, '\n')
 				return ast.WalkSkipChildren, nil
 			}
 		case *ast.Text:
 			if entering {
-				tb.Write(n.Segment.Value(src))
+				tb = append(tb, n.Segment.Value(src)...)
 				if n.SoftLineBreak() || n.HardLineBreak() {
-					tb.WriteByte('\n')
+					tb = append(tb, '\n')
 				}
 			}
 		case *ast.String:
 			if entering {
-				tb.Write(n.Value)
+				tb = append(tb, n.Value...)
 			}
 		case *ast.CodeSpan:
 			if entering {
-				tb.WriteString(nodeText(n, src))
+				tb = append(tb, nodeText(n, src)...)
 				return ast.WalkSkipChildren, nil
 			}
 		case *ast.RawHTML, *ast.HTMLBlock:
 			return ast.WalkSkipChildren, nil
 		default:
 			if entering && node.Kind() == xref.KindSoftBreak {
-				tb.WriteByte('\n')
+				tb = append(tb, '\n')
 				return ast.WalkContinue, nil
 			}
 			if !entering && node.Type() == ast.TypeBlock {
-				tb.WriteByte('\n')
+				tb = append(tb, '\n')
 			}
 		}
 		return ast.WalkContinue, nil
@@ -180,7 +183,7 @@ func outlineAndText(doc ast.Node, src []byte) ([]Heading, string) {
 	if cap(outline) > len(outline) {
 		outline = append([]Heading(nil), outline...)
 	}
-	return outline, tb.String()
+	return outline, tb
 }
 
 // shortIDs are the ids most headings get, made once.

@@ -352,7 +352,9 @@ func (p *Prepared) buildSearch(ctx context.Context, workers int) (map[string][]b
 		return nil, nil
 	}
 	idx := s.newSearchIndex(workers)
-	idx.feed(ctx, len(s.Docs), func(i int) (string, int, error) { return p.texts[i], s.Docs[i].bodyLen, nil })
+	idx.feed(ctx, len(s.Docs), func(i int, buf []byte) ([]byte, int, error) {
+		return append(buf, p.texts[i]...), s.Docs[i].bodyLen, nil
+	})
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -376,7 +378,7 @@ func (p *Prepared) buildSearch(ctx context.Context, workers int) (map[string][]b
 // buildHostFiles makes the sitemap, feed and robots.txt.
 func (p *Prepared) buildHostFiles() {
 	files := fileMap{}
-	p.hostErr = p.site.writeHostFiles(&writer{out: files, m: p.m}, p.jobs)
+	p.hostErr = p.site.writeHostFiles(&writer{out: files, m: p.m}, p.site.sitemapURLs(p.jobs))
 	p.hostFiles = files
 }
 

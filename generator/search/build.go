@@ -192,6 +192,8 @@ func (s *Stream) Range(w int) []int { return s.byPos[s.bounds[w]:s.bounds[w+1]] 
 
 // Add indexes the body of input document i, of length dl for BM25, on
 // worker w. Each worker must add its Range in order; workers run at once.
+// Add keeps nothing of body: the caller may reuse its bytes once Add
+// returns (the build's feed makes every body's text in one buffer).
 func (s *Stream) Add(w, i int, body string, dl int) {
 	pos := s.at[i]
 	s.parts[w].add(int32(pos), s.order[pos], body, float64(dl))

@@ -357,3 +357,54 @@ func TestStreamShares(t *testing.T) {
 		})
 	}
 }
+
+// TestAddKeepsNoBody indexes the same documents twice: with each body its
+// own string, and with every body of a worker in one buffer that is
+// overwritten as soon as Add returns (as the site build's feed does). The
+// index files must be the same bytes.
+func TestAddKeepsNoBody(t *testing.T) {
+	docs := synthDocs(t, 300, 2000)
+	files := func(reuse bool) map[string]string {
+		s := NewStream(docs, 2000, 2)
+		var wg sync.WaitGroup
+		for w := range s.Workers() {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				var buf []byte
+				for _, i := range s.Range(w) {
+					body := docs[i].Body
+					if reuse {
+						buf = append(buf[:0], body...)
+						body = unsafe.String(unsafe.SliceData(buf), len(buf))
+					}
+					s.Add(w, i, body, len(body))
+					for j := range buf {
+						buf[j] = 'x'
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		out := map[string]string{}
+		var mu sync.Mutex
+		if _, err := s.Finish(func(name string, data []byte) error {
+			mu.Lock()
+			defer mu.Unlock()
+			out[name] = string(data)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	want, got := files(false), files(true)
+	if len(want) == 0 || len(got) != len(want) {
+		t.Fatalf("%d files with a buffer, %d without", len(got), len(want))
+	}
+	for name, w := range want {
+		if got[name] != w {
+			t.Errorf("%s differs when the body's bytes are reused after Add", name)
+		}
+	}
+}
