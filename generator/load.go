@@ -146,13 +146,13 @@ func load(ctx context.Context, fsys fs.FS, prefix string, opt loadOptions) ([]*l
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var pp parser.Parser // made on first use
+			var pw planWorker
 			for i := range next {
 				if f := reused[paths[i]]; f != nil {
 					files[i] = f
 					continue
 				}
-				files[i] = loadFile(fsys, paths[i], prefix, &pp, opt)
+				files[i] = loadFile(fsys, paths[i], prefix, &pw, opt)
 			}
 		}()
 	}
@@ -308,7 +308,7 @@ func ignoredFolder(dir string) bool {
 	return false
 }
 
-func loadFile(fsys fs.FS, p, prefix string, pp *parser.Parser, opt loadOptions) *loaded {
+func loadFile(fsys fs.FS, p, prefix string, pw *planWorker, opt loadOptions) *loaded {
 	f := &loaded{path: p, kind: content.KindOf(path.Base(p))}
 	name := prefix + p
 	if opt.prev != nil {
@@ -364,7 +364,7 @@ func loadFile(fsys fs.FS, p, prefix string, pp *parser.Parser, opt loadOptions) 
 		f.fileSum, f.fileLen = fileHash(data), len(data)
 	}
 	if f.kind == content.KindDocument && !f.problems.HasErrors() {
-		f.plan = extractPlan(pp, &f.doc, f.body)
+		f.plan = pw.extract(&f.doc, f.body)
 	}
 	switch {
 	case opt.keepBodies:
@@ -378,18 +378,31 @@ func loadFile(fsys fs.FS, p, prefix string, pp *parser.Parser, opt loadOptions) 
 	return f
 }
 
-// extractPlan finds the tasks and stages of one document: those its front
+// planWorker is one loading worker's means to find plans: a parser, made
+// on first use, and a buffer for the bodies it parses (nothing found keeps
+// the buffer's bytes: the tasks' texts are copies).
+type planWorker struct {
+	pp  parser.Parser
+	src []byte
+}
+
+// extract finds the tasks and stages of one document: those its front
 // matter lists, placed under its headings, or else those package plans
-// reads from its body. *pp is the caller's parser, made on first use.
-func extractPlan(pp *parser.Parser, d *content.Document, body string) planFound {
+// reads from its body.
+func (pw *planWorker) extract(d *content.Document, body string) planFound {
 	if len(d.Tasks) == 0 && !mayHaveTasks(body) {
 		return planFound{}
 	}
-	if *pp == nil {
-		*pp = plans.NewParser()
+	if pw.pp == nil {
+		pw.pp = plans.NewParser()
 	}
-	src := []byte(body)
-	root := (*pp).Parse(text.NewReader(src))
+	// A copy the worker reuses: at 100k documents a new one per body was
+	// 850 MB of allocation.
+	src := append(pw.src[:0], body...)
+	if pw.src = src; cap(src) > 4<<20 {
+		pw.src = nil // an outsize body's buffer is let go
+	}
+	root := pw.pp.Parse(text.NewReader(src))
 	var pf planFound
 	if len(d.Tasks) > 0 {
 		pf.tasks = plans.FromContent(d.Tasks, plans.Headings(src, root))

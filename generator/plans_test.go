@@ -2,12 +2,14 @@ package generator
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"regexp"
 	"strings"
 	"testing"
 	"testing/fstest"
 
+	"gazette/generator/content"
 	"gazette/generator/diag"
 )
 
@@ -339,4 +341,30 @@ func lastRuneOf(s string) string {
 		return ""
 	}
 	return string(r[len(r)-1:])
+}
+
+// TestPlanWorkerReuse finds the tasks of two bodies with one worker, whose
+// buffer the second overwrites: the first's tasks must be unchanged, so
+// nothing found holds the buffer's bytes.
+func TestPlanWorkerReuse(t *testing.T) {
+	body := func(a, b string) string {
+		return "## 一、重点任务\n\n### （一）" + a + "\n\n开展" + a + "工作。\n\n牵头单位：" + b + "\n\n配合单位：县财政局、县民政局\n"
+	}
+	var pw planWorker
+	d := &content.Document{Title: "示范县实施方案"}
+	first := pw.extract(d, body("加强监测", "县卫健局"))
+	if len(first.tasks) == 0 {
+		t.Fatal("no tasks in the first body")
+	}
+	before := fmt.Sprintf("%#v", first)
+	second := pw.extract(d, body("改善环境", "县住建局"))
+	if len(second.tasks) == 0 {
+		t.Fatal("no tasks in the second body")
+	}
+	if after := fmt.Sprintf("%#v", first); after != before {
+		t.Errorf("the first body's tasks changed when the worker parsed another:\n%s\n%s", before, after)
+	}
+	if !strings.Contains(before, "县卫健局") || !strings.Contains(fmt.Sprintf("%#v", second), "县住建局") {
+		t.Errorf("tasks do not name their lead offices:\n%s\n%#v", before, second)
+	}
 }

@@ -13,8 +13,6 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/yuin/goldmark/parser"
-
 	"gazette/generator/xref"
 )
 
@@ -140,7 +138,7 @@ func TestReadBody(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			fsys := fstest.MapFS{"a.md": {Data: []byte(tt.loaded)}}
-			f := loadFile(fsys, "a.md", "content/", new(parser.Parser), loadOptions{})
+			f := loadFile(fsys, "a.md", "content/", new(planWorker), loadOptions{})
 			if f.problems.HasErrors() {
 				t.Fatal(f.problems)
 			}

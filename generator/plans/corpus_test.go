@@ -29,7 +29,7 @@ type corpusDoc struct {
 }
 
 // corpusDocs reads the documents of the GAZETTE_CORPUS folder whose body
-// names a unit label, as the generator's extractPlan selects them, or whose
+// names a unit label, as the generator's planWorker.extract selects them, or whose
 // front matter lists tasks.
 func corpusDocs(tb testing.TB) (string, []corpusDoc) {
 	tb.Helper()
