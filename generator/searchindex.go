@@ -5,7 +5,6 @@ import (
 	"errors"
 	"sort"
 	"strconv"
-	"strings"
 	"sync"
 	"unsafe"
 
@@ -116,19 +115,25 @@ func (s *Site) officeSearchDocs() []search.Doc {
 	if s.Plans == nil {
 		return nil
 	}
-	var out []search.Doc
+	out := make([]search.Doc, 0, len(s.Plans.Offices))
+	// The bodies are held until the index is written: each an exact copy
+	// of one buffer, where a strings.Builder's would keep its doubled
+	// capacity (24 MB of a 100k build's heap through the scan).
+	var b []byte
 	for _, o := range s.Plans.Offices {
-		var b strings.Builder
+		b = b[:0]
 		for _, group := range [][]OfficePlan{o.Leads, o.Supports} {
 			for _, op := range group {
-				b.WriteString(op.Plan.Doc.Meta.Title)
-				b.WriteByte('\n')
+				b = append(b, op.Plan.Doc.Meta.Title...)
+				b = append(b, '\n')
 				for _, t := range op.Tasks {
-					b.WriteString(t.Text)
+					b = append(b, t.Text...)
 					if t.Deadline != "" {
-						b.WriteString("（" + t.Deadline + "）")
+						b = append(b, "（"...)
+						b = append(b, t.Deadline...)
+						b = append(b, "）"...)
 					}
-					b.WriteByte('\n')
+					b = append(b, '\n')
 				}
 			}
 		}
@@ -138,7 +143,7 @@ func (s *Site) officeSearchDocs() []search.Doc {
 			Title:   o.Name + "：牵头" + strconv.Itoa(o.NLead) + "项、配合" + strconv.Itoa(o.NSupp) + "项任务",
 			Issuers: []string{o.Name},
 			Kind:    OfficeKind,
-			Body:    b.String(),
+			Body:    string(b),
 		})
 	}
 	return out
