@@ -367,4 +367,23 @@ func TestPlanWorkerReuse(t *testing.T) {
 	if !strings.Contains(before, "县卫健局") || !strings.Contains(fmt.Sprintf("%#v", second), "县住建局") {
 		t.Errorf("tasks do not name their lead offices:\n%s\n%#v", before, second)
 	}
+
+	// Tasks from the front matter, placed under the body's headings, and
+	// the plan's stages.
+	staged := func(a, b string) string {
+		return "## 一、" + a + "\n\n牵头单位：县财政局\n\n## 二、实施步骤\n\n（一）" + b + "阶段（2024年3月）。\n"
+	}
+	fd := &content.Document{Title: "示范县工作方案", Tasks: []content.Task{{Text: "落实资金", Heading: "一、筹措资金", Lead: []string{"县财政局"}}}}
+	first = pw.extract(fd, staged("筹措资金", "动员部署"))
+	if len(first.tasks) == 0 || len(first.stages) == 0 {
+		t.Fatalf("front matter tasks or stages not found: %#v", first)
+	}
+	before = fmt.Sprintf("%#v", first)
+	pw.extract(fd, staged("保障措施", "集中攻坚"))
+	if after := fmt.Sprintf("%#v", first); after != before {
+		t.Errorf("the first body's tasks or stages changed when the worker parsed another:\n%s\n%s", before, after)
+	}
+	if !strings.Contains(before, "动员部署阶段") || !strings.Contains(before, `Anchor:"s1"`) {
+		t.Errorf("want the stage named and the task under its heading's anchor:\n%s", before)
+	}
 }

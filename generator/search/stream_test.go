@@ -362,10 +362,20 @@ func TestStreamShares(t *testing.T) {
 // own string, and with every body of a worker in one buffer that is
 // overwritten as soon as Add returns (as the site build's feed does). The
 // index files must be the same bytes.
+// With spill, Add writes a worker's postings to disk as it goes.
 func TestAddKeepsNoBody(t *testing.T) {
+	for _, spill := range []bool{false, true} {
+		t.Run(fmt.Sprintf("spill=%v", spill), func(t *testing.T) { testAddKeepsNoBody(t, spill) })
+	}
+}
+
+func testAddKeepsNoBody(t *testing.T, spill bool) {
 	docs := synthDocs(t, 300, 2000)
 	files := func(reuse bool) map[string]string {
 		s := NewStream(docs, 2000, 2)
+		if spill {
+			s.SpillTo(t.TempDir(), 64<<10)
+		}
 		var wg sync.WaitGroup
 		for w := range s.Workers() {
 			wg.Add(1)
@@ -386,6 +396,9 @@ func TestAddKeepsNoBody(t *testing.T) {
 			}()
 		}
 		wg.Wait()
+		if n, err := s.Spilled(); spill && (n == 0 || err != nil) {
+			t.Fatalf("spilled %d bytes, %v: the test does not cover the spill", n, err)
+		}
 		out := map[string]string{}
 		var mu sync.Mutex
 		if _, err := s.Finish(func(name string, data []byte) error {
