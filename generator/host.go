@@ -117,7 +117,10 @@ func (s *Site) sitemapURLs(jobs []pageJob) []sitemapURL {
 		if j.kind == "404" {
 			continue
 		}
-		u := sitemapURL{Loc: s.absURL(j.page.URL)}
+		u := sitemapURL{Loc: j.page.Canonical} // s.absURL(j.page.URL), made by pageFor
+		if u.Loc == "" {
+			u.Loc = s.absURL(j.page.URL)
+		}
 		switch {
 		case j.page.Doc != nil:
 			u.LastMod = j.page.Doc.Date.Format("2006-01-02")
