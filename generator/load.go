@@ -390,7 +390,7 @@ type planWorker struct {
 // matter lists, placed under its headings, or else those package plans
 // reads from its body.
 func (pw *planWorker) extract(d *content.Document, body string) planFound {
-	if len(d.Tasks) == 0 && !mayHaveTasks(body) {
+	if len(d.Tasks) == 0 && !plans.MayHaveTasks(body) {
 		return planFound{}
 	}
 	if pw.pp == nil {

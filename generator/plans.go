@@ -510,16 +510,6 @@ func (of *Office) count(lead bool) {
 // Title is the office page's heading.
 func (of *Office) Title() string { return of.Name }
 
-// mayHaveTasks is a quick test before parsing a body for tasks.
-func mayHaveTasks(body string) bool {
-	for _, l := range []string{"牵头", "责任单位", "责任部门", "配合单位", "实施单位", "实施主体"} {
-		if strings.Contains(body, l) {
-			return true
-		}
-	}
-	return false
-}
-
 func containsString(list []string, s string) bool {
 	for _, x := range list {
 		if x == s {

@@ -302,6 +302,33 @@ var labelRoles = map[string]role{
 	"责任领导": roleSkip, "责任人": roleSkip, "技术指导": roleSkip, "形式": roleSkip,
 }
 
+// unitLabels are the labels whose names are units (lead, cooperating,
+// implementing, responsible): a task needs one. Sorted, for a fixed order.
+var unitLabels = func() []string {
+	var out []string
+	for l, r := range labelRoles {
+		if r != roleSkip && r != roleDeadline {
+			out = append(out, l)
+		}
+	}
+	sort.Strings(out)
+	return out
+}()
+
+// MayHaveTasks is a quick test before parsing a body for tasks: whether it
+// holds a unit label (牵头单位, 配合部门, 责任主体 …), as text or as a
+// table's column, without which Extract finds none. A label broken across
+// two paragraphs by a page ("（责" and "任部门：…", which Extract mends) is
+// not seen; such a body has always had whole labels too in the seeds.
+func MayHaveTasks(body string) bool {
+	for _, l := range unitLabels {
+		if strings.Contains(body, l) {
+			return true
+		}
+	}
+	return false
+}
+
 var (
 	listMarker = regexp.MustCompile(`^\s*(?:[0-9０-９]+\s*[.．、]|[（(][一二三四五六七八九十0-9]+[）)]|[一二三四五六七八九十]+、)\s*`)
 	deadlineRe = regexp.MustCompile(`(?:\d{4}\s*年\s*)?\d{1,2}\s*月(?:\s*\d{1,2}\s*日|底|末|上旬|中旬|下旬|初)?(?:之)?前`)

@@ -390,3 +390,38 @@ func TestStages(t *testing.T) {
 		}
 	}
 }
+
+// TestMayHaveTasks checks the quick test against Extract for every label
+// of the table, in a labelled paragraph, inline after a task and as a
+// table's column: a unit label finds a task and passes the test; the other
+// labels (deadlines, leaders) find none and do not. The test once listed
+// six words by hand and passed over 配合部门, 协办单位 and 责任主体.
+func TestMayHaveTasks(t *testing.T) {
+	var labels []string
+	for l := range labelRoles {
+		labels = append(labels, l)
+	}
+	sort.Strings(labels)
+	for _, l := range labels {
+		r := labelRoles[l]
+		unit := r != roleSkip && r != roleDeadline
+		for _, body := range []string{
+			"1. 加强学校卫生工作。\n\n" + l + "：市教育局\n",
+			"1. 加强学校卫生工作。（" + l + "：市教育局）\n",
+			"| 任务 | " + l + " |\n| --- | --- |\n| 加强学校卫生工作 | 市教育局 |\n",
+		} {
+			tasks := Extract("某方案", []byte(body), parse(t, body))
+			if got := MayHaveTasks(body); got != unit {
+				t.Errorf("MayHaveTasks(%q) = %v, want %v", body, got, unit)
+			}
+			if found := len(tasks) > 0; found != unit {
+				t.Errorf("Extract(%q) found %d tasks; a unit label (%v) should find one", body, len(tasks), unit)
+			}
+		}
+	}
+	for _, body := range []string{"", "一、总体要求\n\n各单位要加强领导，明确责任。\n", "完成时限：2024年底\n"} {
+		if MayHaveTasks(body) {
+			t.Errorf("MayHaveTasks(%q) = true, want false", body)
+		}
+	}
+}
