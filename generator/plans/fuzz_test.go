@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/yuin/goldmark/ast"
 	east "github.com/yuin/goldmark/extension/ast"
@@ -40,6 +41,41 @@ func FuzzExtract(f *testing.F) {
 				t.Errorf("anchor %q", tk.Anchor)
 			}
 			_ = tk.Short()
+		}
+	})
+}
+
+// FuzzMayHaveTasks checks the quick test against what it stands for:
+// wherever Extract finds a task in a valid UTF-8 body (content.Split
+// makes sure of that), MayHaveTasks must be true.
+func FuzzMayHaveTasks(f *testing.F) {
+	for _, name := range []string{"jingyuan-jdbf-2023-020-plan-01.md", "wuwei-wzbf-2025-007-plan-01.md", "wuwei-wzbf-2025-007-plan-06.md"} {
+		data, err := os.ReadFile("testdata/" + name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(string(data))
+	}
+	for _, s := range []string{
+		"推进工作。（责\n\n任部门：教育体育局）",
+		"> 推进工作。\n>\n> **牵头单\n> 位**\u3000\\:市教育局\n",
+		"1. 推进工作。\n\n   配合部门:\n   市财政局",
+		"| 序号 | **具体任务** | 协办单位 |\n|---|---|---|\n| 1 | 推进 \\| 落实 | 市 局 |\n",
+		"任务 | 责任主体\n--- | ---\n推进 | 市局\n",
+		"| 重点任务 | 牵头单位 |\n|---|---|\n| 推进 | 市局 |\n",
+	} {
+		f.Add(s)
+	}
+	p := NewParser()
+	f.Fuzz(func(t *testing.T, body string) {
+		if !utf8.ValidString(body) {
+			// content.Split refuses such a file; Extract would put a
+			// character split by a line break together again.
+			return
+		}
+		src := []byte(body)
+		if tasks := Extract("方案", src, p.Parse(text.NewReader(src))); len(tasks) > 0 && !MayHaveTasks(body) {
+			t.Errorf("Extract found %d tasks (first %+v), MayHaveTasks is false", len(tasks), tasks[0])
 		}
 	})
 }

@@ -304,29 +304,102 @@ var labelRoles = map[string]role{
 
 // unitLabels are the labels whose names are units (lead, cooperating,
 // implementing, responsible): a task needs one. Sorted, for a fixed order.
-var unitLabels = func() []string {
-	var out []string
+// labelTails holds each one without its first character (头单位, 任部门 …),
+// the part a page break leaves whole (see joinSplitMarkers); all are four
+// characters long.
+var unitLabels, labelTails = func() ([]string, map[[3]rune]bool) {
+	var labels []string
+	tails := map[[3]rune]bool{}
 	for l, r := range labelRoles {
-		if r != roleSkip && r != roleDeadline {
-			out = append(out, l)
+		if r == roleSkip || r == roleDeadline {
+			continue
 		}
+		labels = append(labels, l)
+		rs := []rune(l)
+		if len(rs) != 4 {
+			panic("plans: unit label " + l + " is not four characters long")
+		}
+		tails[[3]rune(rs[1:])] = true
 	}
-	sort.Strings(out)
-	return out
+	sort.Strings(labels)
+	return labels, tails
 }()
 
-// MayHaveTasks is a quick test before parsing a body for tasks: whether it
-// holds a unit label (牵头单位, 配合部门, 责任主体 …), as text or as a
-// table's column, without which Extract finds none. A label broken across
-// two paragraphs by a page ("（责" and "任部门：…", which Extract mends) is
-// not seen; such a body has always had whole labels too in the seeds.
+// MayHaveTasks is a quick test before parsing a body for tasks: false only
+// when Extract finds none in it. Extract reads units after a label and its
+// colon in a paragraph (牵头单位：, （责任部门：…）) and in the columns of a
+// table with a task column; both are looked for in the body's text as
+// Extract's blocks make it, which only drops what the test skips: spaces
+// and line breaks, the quote markers (>) and backslashes of the lines, and
+// bold markers. A marker broken by a page ("（责" and "任部门：") keeps the
+// label's last three characters together, so those, before a colon, are
+// what is looked for. The body is valid UTF-8, as content.Split leaves
+// it. FuzzMayHaveTasks checks the test against Extract.
 func MayHaveTasks(body string) bool {
-	for _, l := range unitLabels {
-		if strings.Contains(body, l) {
+	var last [3]rune // the last three characters that are not skipped
+	for _, r := range body {
+		switch {
+		case skippedInLabel(r):
+			continue
+		case r == '：' || r == ':':
+			if labelTails[last] {
+				return true
+			}
+		}
+		last[0], last[1], last[2] = last[1], last[2], r
+	}
+	return hasTaskTable(body)
+}
+
+// skippedInLabel reports the characters MayHaveTasks passes over.
+func skippedInLabel(r rune) bool {
+	return unicode.IsSpace(r) || r == '*' || r == '\\' || r == '>'
+}
+
+// hasTaskTable reports whether a line of body is a table header that
+// readTable could read: a cell 任务 or 具体任务 and a cell that is a unit
+// label, each cell compared as squash and cleanText leave it.
+func hasTaskTable(body string) bool {
+	for len(body) > 0 {
+		line := body
+		if i := strings.IndexByte(body, '\n'); i >= 0 {
+			line, body = body[:i], body[i+1:]
+		} else {
+			body = ""
+		}
+		if !strings.Contains(line, "|") || !strings.Contains(line, "任务") {
+			continue
+		}
+		task, unit := false, false
+		for cell := range strings.SplitSeq(line, "|") {
+			for col := range taskColumns {
+				task = task || cellIs(cell, col)
+			}
+			for _, l := range unitLabels {
+				unit = unit || cellIs(cell, l)
+			}
+		}
+		if task && unit {
 			return true
 		}
 	}
 	return false
+}
+
+// cellIs reports whether cell is name once the characters MayHaveTasks
+// passes over are left out.
+func cellIs(cell, name string) bool {
+	for _, r := range cell {
+		if skippedInLabel(r) {
+			continue
+		}
+		n, size := utf8.DecodeRuneInString(name)
+		if size == 0 || n != r {
+			return false
+		}
+		name = name[size:]
+	}
+	return name == ""
 }
 
 var (
