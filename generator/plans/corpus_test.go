@@ -180,3 +180,21 @@ func BenchmarkOutlineCorpus(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkMayHaveTasksCorpus times the quick test the generator runs on
+// every document of a corpus before it parses any for tasks.
+func BenchmarkMayHaveTasksCorpus(b *testing.B) {
+	_, docs := corpusDocs(b)
+	bodies := make([]string, len(docs))
+	var n int64
+	for i, d := range docs {
+		bodies[i] = string(d.src)
+		n += int64(len(d.src))
+	}
+	b.SetBytes(n)
+	for b.Loop() {
+		for _, body := range bodies {
+			MayHaveTasks(body)
+		}
+	}
+}

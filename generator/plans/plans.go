@@ -336,19 +336,36 @@ var unitLabels, labelTails = func() ([]string, map[[3]rune]bool) {
 // what is looked for. The body is valid UTF-8, as content.Split leaves
 // it. FuzzMayHaveTasks checks the test against Extract.
 func MayHaveTasks(body string) bool {
-	var last [3]rune // the last three characters that are not skipped
-	for _, r := range body {
-		switch {
-		case skippedInLabel(r):
-			continue
-		case r == '：' || r == ':':
-			if labelTails[last] {
+	// From each colon back: colons are far fewer than characters.
+	for _, colon := range [...]string{"：", ":"} {
+		for at := 0; ; {
+			i := strings.Index(body[at:], colon)
+			if i < 0 {
+				break
+			}
+			if labelTailBefore(body[:at+i]) {
 				return true
 			}
+			at += i + len(colon)
 		}
-		last[0], last[1], last[2] = last[1], last[2], r
 	}
 	return hasTaskTable(body)
+}
+
+// labelTailBefore reports whether s ends in the tail of a unit label,
+// once the characters MayHaveTasks passes over are left out.
+func labelTailBefore(s string) bool {
+	var tail [3]rune
+	n := len(tail)
+	for n > 0 && s != "" {
+		r, size := utf8.DecodeLastRuneInString(s)
+		s = s[:len(s)-size]
+		if !skippedInLabel(r) {
+			n--
+			tail[n] = r
+		}
+	}
+	return n == 0 && labelTails[tail]
 }
 
 // skippedInLabel reports the characters MayHaveTasks passes over.
