@@ -16,13 +16,7 @@ import (
 // testdata: it must not panic, and every task must have text or a unit,
 // a line inside the body and an anchor of the form s<N>.
 func FuzzExtract(f *testing.F) {
-	for _, name := range []string{"jingyuan-jdbf-2023-020-plan-01.md", "wuwei-wzbf-2025-007-plan-01.md", "wuwei-wzbf-2025-007-plan-06.md"} {
-		data, err := os.ReadFile("testdata/" + name)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(string(data))
-	}
+	addPlans(f, "jingyuan-jdbf-2023-020-plan-01.md", "wuwei-wzbf-2025-007-plan-01.md", "wuwei-wzbf-2025-007-plan-06.md")
 	f.Add("（责\n\n任部门：教育体育局）")
 	f.Add("牵头单位:**配合单位:实施单位:")
 	f.Add("## 责任主体\n\n牵头单位：（（（")
@@ -49,13 +43,7 @@ func FuzzExtract(f *testing.F) {
 // wherever Extract finds a task in a valid UTF-8 body (content.Split
 // makes sure of that), MayHaveTasks must be true.
 func FuzzMayHaveTasks(f *testing.F) {
-	for _, name := range []string{"jingyuan-jdbf-2023-020-plan-01.md", "wuwei-wzbf-2025-007-plan-01.md", "wuwei-wzbf-2025-007-plan-06.md"} {
-		data, err := os.ReadFile("testdata/" + name)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(string(data))
-	}
+	addPlans(f, "jingyuan-jdbf-2023-020-plan-01.md", "wuwei-wzbf-2025-007-plan-01.md", "wuwei-wzbf-2025-007-plan-06.md")
 	for _, s := range []string{
 		"推进工作。（责\n\n任部门：教育体育局）",
 		"> 推进工作。\n>\n> **牵头单\n> 位**\u3000\\:市教育局\n",
@@ -86,13 +74,7 @@ func FuzzMayHaveTasks(f *testing.F) {
 // cell of a tree parsed without raw paragraphs; and the blocks of the
 // two trees must be the same.
 func FuzzPlainText(f *testing.F) {
-	for _, name := range []string{"jingyuan-jdbf-2023-020-plan-01.md", "wuwei-wzbf-2025-007-plan-06.md"} {
-		data, err := os.ReadFile("testdata/" + name)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(string(data))
-	}
+	addPlans(f, "jingyuan-jdbf-2023-020-plan-01.md", "wuwei-wzbf-2025-007-plan-06.md")
 	for _, s := range []string{
 		"一行  \n二行\\\n三行 \\\\\n四行\r\n五行  \r\n六行\\\r\nend  ",
 		"- 项目\n\t续行\n- \t二\n\n>\t引文\n> 二\n",
@@ -146,4 +128,16 @@ func inlineText(n ast.Node, src []byte) string {
 		return ast.WalkContinue, nil
 	})
 	return joinLines(b.String())
+}
+
+// addPlans adds the plans of testdata named by names to f's seed corpus.
+func addPlans(f *testing.F, names ...string) {
+	f.Helper()
+	for _, name := range names {
+		data, err := os.ReadFile("testdata/" + name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(string(data))
+	}
 }
