@@ -140,8 +140,9 @@ func recordedHash(dir string) (string, error) {
 	return "", sc.Err()
 }
 
-// BenchmarkExtractCorpus times what the generator does for each document
-// of a corpus that MayHaveTasks passes: parse, Extract, and Stages.
+// BenchmarkExtractCorpus times parse, Extract and Stages for each document
+// of a corpus the generator parses for tasks (it reads a document with
+// front-matter tasks with Headings and FromContent instead of Extract).
 func BenchmarkExtractCorpus(b *testing.B) {
 	_, docs := corpusDocs(b)
 	docs = candidates(docs)

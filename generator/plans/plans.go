@@ -303,8 +303,7 @@ var labelRoles = map[string]role{
 }
 
 // unitLabels are the labels whose names are units (lead, cooperating,
-// implementing, responsible): a task needs one. Sorted, for a fixed order.
-// labelTails holds each one without its first character (头单位, 任部门 …),
+// implementing, responsible): a task needs one. labelTails holds each one without its first character (头单位, 任部门 …),
 // the part a page break leaves whole (see joinSplitMarkers); all are four
 // characters long.
 var unitLabels, labelTails = func() ([]string, map[[3]rune]bool) {
@@ -321,20 +320,20 @@ var unitLabels, labelTails = func() ([]string, map[[3]rune]bool) {
 		}
 		tails[[3]rune(rs[1:])] = true
 	}
-	sort.Strings(labels)
 	return labels, tails
 }()
 
 // MayHaveTasks is a quick test before parsing a body for tasks: false only
 // when Extract finds none in it. Extract reads units after a label and its
 // colon in a paragraph (牵头单位：, （责任部门：…）) and in the columns of a
-// table with a task column; both are looked for in the body's text as
-// Extract's blocks make it, which only drops what the test skips: spaces
-// and line breaks, the quote markers (>) and backslashes of the lines, and
-// bold markers. A marker broken by a page ("（责" and "任部门：") keeps the
-// label's last three characters together, so those, before a colon, are
-// what is looked for. The body is valid UTF-8, as content.Split leaves
-// it. FuzzMayHaveTasks checks the test against Extract.
+// table with a task column (see hasTaskTable). Between a paragraph's source
+// and the text Extract matches labels in, only characters the test skips
+// are left out: spaces and line breaks, the quote markers (>) and
+// backslashes of the lines, and bold markers. A marker broken by a page
+// ("（责" and "任部门：") keeps the label's last three characters together,
+// so those, before a colon, are what is looked for. The body is valid
+// UTF-8, as content.Split leaves it. FuzzMayHaveTasks checks the test
+// against Extract.
 func MayHaveTasks(body string) bool {
 	// From each colon back: colons are far fewer than characters.
 	for _, colon := range [...]string{"：", ":"} {
@@ -373,9 +372,12 @@ func skippedInLabel(r rune) bool {
 	return unicode.IsSpace(r) || r == '*' || r == '\\' || r == '>'
 }
 
-// hasTaskTable reports whether a line of body is a table header that
-// readTable could read: a cell 任务 or 具体任务 and a cell that is a unit
-// label, each cell compared as squash and cleanText leave it.
+// hasTaskTable reports whether a line of body may be a table header that
+// readTable reads: a cell 任务 or 具体任务 and a cell that is a unit label.
+// readTable compares cells as squash and cleanText leave them; here every
+// character MayHaveTasks passes over is left out, and the line's first
+// cell may start with the markers of the list items and definitions the
+// table sits in (-, +, 1., 1), :), which are not part of the cell.
 func hasTaskTable(body string) bool {
 	for len(body) > 0 {
 		line := body
@@ -384,11 +386,15 @@ func hasTaskTable(body string) bool {
 		} else {
 			body = ""
 		}
-		if !strings.Contains(line, "|") || !strings.Contains(line, "任务") {
+		// Both task columns end in 务 (任　务 is a task column too).
+		if !strings.Contains(line, "|") || !strings.Contains(line, "务") {
 			continue
 		}
-		task, unit := false, false
+		task, unit, first := false, false, true
 		for cell := range strings.SplitSeq(line, "|") {
+			if first {
+				cell, first = trimMarkers(cell), false
+			}
 			for col := range taskColumns {
 				task = task || cellIs(cell, col)
 			}
@@ -401,6 +407,22 @@ func hasTaskTable(body string) bool {
 		}
 	}
 	return false
+}
+
+// trimMarkers removes from the start of s the characters MayHaveTasks
+// passes over and the markers of list items (-, +, *, 1., 1)) and of
+// definitions (:), as many as there are.
+func trimMarkers(s string) string {
+	for {
+		t := strings.TrimLeft(strings.TrimLeftFunc(s, skippedInLabel), "-+:")
+		if d := len(t) - len(strings.TrimLeft(t, "0123456789")); d > 0 && d < len(t) && (t[d] == '.' || t[d] == ')') {
+			t = t[d+1:]
+		}
+		if t == s {
+			return s
+		}
+		s = t
+	}
 }
 
 // cellIs reports whether cell is name once the characters MayHaveTasks

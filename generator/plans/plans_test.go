@@ -415,9 +415,36 @@ func TestMayHaveTasks(t *testing.T) {
 				t.Errorf("MayHaveTasks(%q) = %v, want %v", body, got, unit)
 			}
 			if found := len(tasks) > 0; found != unit {
-				t.Errorf("Extract(%q) found %d tasks; a unit label (%v) should find one", body, len(tasks), unit)
+				t.Errorf("Extract(%q) found %d tasks; want some: %v", body, len(tasks), unit)
 			}
 		}
+	}
+	// Task tables as goldmark reads them: headers spaced out or in bold,
+	// and headers on the first line of a list item or a definition, whose
+	// marker is not part of the first cell (found by a review).
+	for _, body := range []string{
+		"| 任　务 | 牵头单位 |\n|---|---|\n| 推进 | 市局 |\n",
+		"| 任 务 | 牵头单位 |\n|---|---|\n| 推进 | 市局 |\n",
+		"| 任**务 | 牵头单位 |\n|---|---|\n| 推进 | 市局 |\n",
+		"| 具体任 务 | 责任单位 |\n|---|---|\n| 推进 | 市局 |\n",
+		"- 任务 | 牵头单位\n  --- | ---\n  推进 | 市局\n",
+		"1. 任务 | 牵头单位\n   --- | ---\n   推进 | 市局\n",
+		"1) 具体任务 | 责任单位\n   --- | ---\n   推进 | 市局\n",
+		"+ 牵头单位 | 任务\n  --- | ---\n  市局 | 推进\n",
+		"> - 任务 | 牵头单位\n>   --- | ---\n>   推进 | 市局\n",
+		"术语\n: 任务 | 牵头单位\n  --- | ---\n  推进 | 市局\n",
+		"- 1. 任务 | 牵头单位\n     --- | ---\n     推进 | 市局\n",
+	} {
+		if n := len(Extract("某方案", []byte(body), parse(t, body))); n == 0 {
+			t.Errorf("Extract(%q) found no task: the case tests nothing", body)
+		}
+		if !MayHaveTasks(body) {
+			t.Errorf("MayHaveTasks(%q) = false; Extract finds a task", body)
+		}
+	}
+	// A table whose task column Extract does not read (重点任务).
+	if body := "| 序号 | 重点任务 | 牵头单位 |\n|---|---|---|\n| 1 | 推进 | 市局 |\n"; MayHaveTasks(body) {
+		t.Errorf("MayHaveTasks(%q) = true, want false", body)
 	}
 	for _, body := range []string{"", "一、总体要求\n\n各单位要加强领导，明确责任。\n", "完成时限：2024年底\n"} {
 		if MayHaveTasks(body) {
