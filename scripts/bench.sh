@@ -211,5 +211,23 @@ for n in "${sizes[@]}"; do
 			printf "%8d | %8s %8s %8s | %8.2f %8.2f %8.0f | %6s %6s %6s\n", n, "-", "-", "-", hw, hc, hr/1024, "-", "-", "-" }'
 	fi
 done
+# How the time grows from one size to the next (issue 8 asks 100k to take
+# at most 11 × the 10k time): the ratio of the medians.
+prev=""
+for n in $(printf '%s\n' "${sizes[@]}" | sort -n -u); do
+	if [[ -n $prev ]]; then
+		if [[ -n $ours ]]; then
+			awk -v a="$prev" -v b="$n" -v gw0="$(med gazette "$prev" 3)" -v gw1="$(med gazette "$n" 3)" \
+				-v gc0="$(med gazette "$prev" 4)" -v gc1="$(med gazette "$n" 4)" \
+				-v hw0="$(med hugo "$prev" 3)" -v hw1="$(med hugo "$n" 3)" 'BEGIN {
+				printf "%d -> %d documents (%.0f x): gazette %.2f x wall, %.2f x CPU; Hugo %.2f x wall\n",
+					a, b, b/a, gw1/gw0, gc1/gc0, hw1/hw0 }'
+		else
+			awk -v a="$prev" -v b="$n" -v hw0="$(med hugo "$prev" 3)" -v hw1="$(med hugo "$n" 3)" 'BEGIN {
+				printf "%d -> %d documents (%.0f x): Hugo %.2f x wall\n", a, b, b/a, hw1/hw0 }'
+		fi
+	fi
+	prev=$n
+done
 echo
 echo "raw runs: $raw"
