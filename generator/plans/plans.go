@@ -303,9 +303,9 @@ var labelRoles = map[string]role{
 }
 
 // unitLabels are the labels whose names are units (lead, cooperating,
-// implementing, responsible): a task needs one. labelTails holds each one without its first character (头单位, 任部门 …),
-// the part a page break leaves whole (see joinSplitMarkers); all are four
-// characters long.
+// implementing, responsible): a task needs one. labelTails holds each one
+// without its first character (头单位, 任部门 …), the part a page break
+// leaves whole (see joinSplitMarkers); all are four characters long.
 var unitLabels, labelTails = func() ([]string, map[[3]rune]bool) {
 	var labels []string
 	tails := map[[3]rune]bool{}
