@@ -46,7 +46,9 @@
 // (gazettes, issuers, years, kinds and their members), search.html,
 // 404.html. Templates get a *Page; .Base is the base path ending in "/",
 // and every link is written as {{.Base}}path. Functions: see funcs in
-// pages.go. The default theme is embedded (package themes); a site's
+// pages.go. A document's outline is there both as data (.Doc.Outline) and
+// as ready-made links (.Doc.OutlineHTML, see outline.go), which the default
+// theme prints. The default theme is embedded (package themes); a site's
 // themes/<name>/ overrides it file by file.
 package generator
 
