@@ -99,7 +99,7 @@ func BenchmarkMarkdown(b *testing.B) {
 		for _, d := range p.site.Docs {
 			pc := p.site.withMDLinks(xref.NewContext(p.ix, d.ID), d)
 			var err error
-			if _, txt, _, err = md.scanRender([]byte(d.Body), pc, true, txt[:0]); err != nil {
+			if _, txt, _, err = md.scanRender([]byte(d.Body), pc, true, true, txt[:0]); err != nil {
 				b.Fatal(err)
 			}
 		}

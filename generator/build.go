@@ -351,7 +351,7 @@ func (s *Site) scanBodies(ctx context.Context, workers int, fsys fs.FS, mds mark
 		// only, both complete now: render it from the same parse, and
 		// pass 2 need not parse it again.
 		pc := s.withMDLinks(xref.NewContext(ix, d.ID), d)
-		outline, txt, b, err := md.scanRender(body, pc, html, txt)
+		outline, txt, b, err := md.scanRender(body, pc, html, idx != nil, txt)
 		if err != nil {
 			return txt, fmt.Errorf("%s: rendering Markdown: %w", d.File, err)
 		}
@@ -508,7 +508,7 @@ func (s *Site) renderBody(fsys fs.FS, d *Doc, mds markdownPool, ix *xref.Index, 
 		err     error
 	)
 	if withOutline {
-		outline, _, html, err = md.scanRender(body, pc, true, nil)
+		outline, _, html, err = md.scanRender(body, pc, true, false, nil)
 	} else {
 		html, err = md.render(body, pc)
 	}

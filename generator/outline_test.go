@@ -2,8 +2,15 @@ package generator
 
 import (
 	"html/template"
+	"io/fs"
+	"os"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/yuin/goldmark/text"
+
+	"gazette/generator/xref"
 )
 
 // outlineByTemplate is the markup OutlineHTML stands for, made by
@@ -67,4 +74,51 @@ func FuzzOutlineHTML(f *testing.F) {
 			t.Errorf("OutlineHTML(%+v):\n got %q\nwant %q", outline, got, want)
 		}
 	})
+}
+
+// TestOutlineWithoutText checks that outlineAndText finds the same outline
+// when it makes no plain text (and skips paragraphs' and tables' inline
+// nodes): on headings wherever Markdown puts them, and on every body of
+// the shipped archive.
+func TestOutlineWithoutText(t *testing.T) {
+	bodies := map[string]string{
+		"atx and setext":  "# 一\n\n正文\n\n二\n==\n\n三\n--\n",
+		"in a list":       "- 项目\n\n  ## 列表中的标题\n\n  段落\n",
+		"in a quote":      "> ## 引文标题\n> 正文\n",
+		"in a definition": "名词\n: ### 定义中的标题\n\n  说明\n",
+		"after a table":   "| 任务 | 牵头单位 |\n|---|---|\n| 甲 | 乙 |\n\n## 表后标题\n",
+		"inline markup":   "## **加粗**与`代码`与[链接](https://example.org/)\n",
+		"none":            "只有正文。\n",
+	}
+	fsys := os.DirFS("..")
+	if err := fs.WalkDir(fsys, "content", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".md") {
+			return err
+		}
+		b, err := fs.ReadFile(fsys, path)
+		if err != nil {
+			return err
+		}
+		bodies[path] = string(b)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	md := newMarkdown(xref.Extension)
+	headings := 0
+	for name, body := range bodies {
+		doc := md.md.Parser().Parse(text.NewReader([]byte(body)))
+		with, txt := outlineAndText(doc, []byte(body), nil, true)
+		without, none := outlineAndText(doc, []byte(body), nil, false)
+		if !slices.Equal(with, without) {
+			t.Errorf("%s: outline without text %+v, with text %+v", name, without, with)
+		}
+		if len(none) != 0 || (len(txt) == 0) != (strings.TrimSpace(body) == "") {
+			t.Errorf("%s: text %q without text, %d bytes with", name, none, len(txt))
+		}
+		headings += len(with)
+	}
+	if len(bodies) < 50 || headings < 100 {
+		t.Errorf("%d bodies with %d headings: the shipped archive was not read", len(bodies), headings)
+	}
 }
