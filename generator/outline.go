@@ -11,11 +11,13 @@ import (
 //
 //	<ol><li class="l2"><a href="#s1">一、总体要求</a></li>…</ol>
 //
-// It is the same markup, byte for byte, as html/template makes from
+// For an outline with headings it is the same markup, byte for byte, as
+// html/template makes from
 //
 //	<ol>{{range .Outline}}<li class="l{{.Level}}"><a href="#{{.ID}}">{{.Text}}</a></li>{{end}}</ol>
 //
-// (TestOutlineHTML and FuzzOutlineHTML check that), made here because each
+// (TestOutlineHTML and FuzzOutlineHTML check that; an empty outline is
+// nothing, not an empty list), made here because each
 // of those printed values is a reflective call with its allocations: at
 // 10,000 documents the range was a quarter of the layouts' time
 // (BenchmarkTemplates). A theme that wants other markup ranges over

@@ -37,6 +37,7 @@ func TestOutlineHTML(t *testing.T) {
 		{"plus and NUL", []Heading{{2, "s1", "C++\x00版"}}},
 		{"entity-like text", []Heading{{4, "s1", "&amp; &#43; &lt;"}}},
 		{"invalid UTF-8", []Heading{{2, "s1", "\xff\xfe<\xe4\xb8"}}},
+		{"noncharacters", []Heading{{2, "s1", "\uFDD0\uFDEF\uFFF0\uFFFE\uFFFF"}}},
 		{"odd ids", []Heading{{2, `x" onmouseover="y`, "a"}, {3, "中文 id#?&/", "b"}, {1, "-._~AZaz09%2F", "c"}}},
 		{"empty id and text", []Heading{{0, "", ""}, {-1, "s2", " "}}},
 		{"many", manyHeadings(200)},
@@ -84,6 +85,7 @@ func TestOutlineWithoutText(t *testing.T) {
 	bodies := map[string]string{
 		"atx and setext":  "# 一\n\n正文\n\n二\n==\n\n三\n--\n",
 		"in a list":       "- 项目\n\n  ## 列表中的标题\n\n  段落\n",
+		"in a tight list": "- 项\n- ## 标题\n- 另一项\n",
 		"in a quote":      "> ## 引文标题\n> 正文\n",
 		"in a definition": "名词\n: ### 定义中的标题\n\n  说明\n",
 		"after a table":   "| 任务 | 牵头单位 |\n|---|---|\n| 甲 | 乙 |\n\n## 表后标题\n",

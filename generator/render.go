@@ -132,13 +132,14 @@ func (headingIDs) Transform(doc *ast.Document, reader text.Reader, pc parser.Con
 }
 
 // outlineAndText walks the AST once for the outline (headings with their
-// ids) and, if text is set, the plain text (for search and snippets),
+// ids) and, if plain is set, the plain text (for search and snippets),
 // which it appends to tb: a build's search feed passes the same buffer for
-// every body. Without text it makes only the outline, and skips the
-// inline nodes of paragraphs and tables (a heading is never among them).
-func outlineAndText(doc ast.Node, src []byte, tb []byte, text bool) ([]Heading, []byte) {
+// every body. Without plain it makes only the outline, and skips the
+// inline nodes of paragraphs, tables and definition terms (a heading is
+// never among them).
+func outlineAndText(doc ast.Node, src []byte, tb []byte, plain bool) ([]Heading, []byte) {
 	var outline []Heading
-	if !text {
+	if !plain {
 		_ = ast.Walk(doc, func(node ast.Node, entering bool) (ast.WalkStatus, error) {
 			switch n := node.(type) {
 			case *ast.Heading:
@@ -146,7 +147,7 @@ func outlineAndText(doc ast.Node, src []byte, tb []byte, text bool) ([]Heading, 
 					outline = append(outline, heading(n, src))
 				}
 				return ast.WalkSkipChildren, nil
-			case *ast.Paragraph, *ast.TextBlock, *east.Table:
+			case *ast.Paragraph, *ast.TextBlock, *east.Table, *east.DefinitionTerm:
 				return ast.WalkSkipChildren, nil
 			}
 			return ast.WalkContinue, nil
