@@ -6,12 +6,13 @@
 #
 # For each size it generates a corpus with cmd/gazette-corpus (cached in
 # scale/, regenerated when the generator or its vocabulary changes), builds
-# it RUNS times with each tool into an empty output folder, alternating the
-# order, and prints the median wall time, CPU time (user+sys) and peak RSS
+# it RUNS times with each tool, each run into a fresh output folder (all
+# removed at the end), alternating the order, and prints the median wall time, CPU time (user+sys) and peak RSS
 # from /usr/bin/time -v, and the ratios ours/Hugo.
 #
-# Environment: RUNS (default 3), SEED (1), SETTLE (seconds to wait after
-# removing an output before the next timed build, default 65: see timed),
+# Environment: RUNS (default 3), SEED (1), SETTLE (seconds to wait before
+# each timed build, after a sync; default 10: see timed), SETTLE_START
+# (seconds to wait after removing an earlier run's outputs, default 300),
 # HUGO (path to a hugo binary;
 # default: hugo on PATH or in $(go env GOPATH)/bin, installed if missing),
 # VOCAB (text for the generator, default content), SCALE_DIR (default scale).
@@ -21,7 +22,7 @@ cd "$(dirname "$0")/.."
 root=$PWD
 runs=${RUNS:-3}
 seed=${SEED:-1}
-settle=${SETTLE:-65}
+settle=${SETTLE:-10}
 vocab=${VOCAB:-content}
 scale=${SCALE_DIR:-scale}
 hugo_version=0.150.0
@@ -124,20 +125,22 @@ vocab_hash() {
 	fi
 }
 
-# timed TOOL N OUT CMD... runs CMD under /usr/bin/time into an empty OUT and
-# appends "tool n wall cpu rss_kb" to $raw.
+# timed TOOL N OUT CMD... runs CMD under /usr/bin/time into OUT, a folder
+# no earlier run used, and appends "tool n wall cpu rss_kb" to $raw.
 #
-# It syncs and waits $settle seconds after removing the previous OUT: ext4
-# without a journal will not reuse an inode freed less than 60 s ago (5
-# minutes while its inode table block is not yet written back), and looks
-# at every such inode for each file it creates (fs/ext4/ialloc.c,
-# recently_deleted), so a build that starts right after tens of thousands
-# of files were deleted spends seconds of system time in the kernel that
-# depend on what the previous run deleted, not on the tool being timed.
+# No output is deleted while runs are timed: on ext4, creating files soon
+# after tens of thousands were deleted costs system time that grows with
+# the inodes recently freed (fs/ext4/ialloc.c, recently_deleted). Deleting
+# each run's output before the next, even with a sync and 65 s of waiting,
+# made each run of the same binary slower than the last (2026-12-05: 10k
+# builds with 3.2, 4.8 and 7.7 s of system time, user time unchanged), so
+# the runs timed later, ours more than Hugo's, were penalised. Each run
+# writes a fresh folder instead; all are removed at the end. The sync and
+# the $settle seconds let the previous run's writes reach the disk first.
 timed() {
 	local tool=$1 n=$2 out=$3
 	shift 3
-	rm -rf "$out"
+	[[ ! -e $out ]] || die "$out exists: timed runs need a fresh output folder"
 	sync
 	sleep "$settle"
 	local tf=$scale/out/time.txt
@@ -154,6 +157,24 @@ median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else prin
 # med TOOL N COL prints the median of column COL (3 wall, 4 cpu, 5 rss).
 med() { awk -v t="$1" -v n="$2" -v c="$3" '$1==t && $2==n {print $c}' "$raw" | median; }
 
+# outputs OLD-TOO removes the timed runs' output folders (with OLD-TOO, also
+# those of the script before 2026-12-05, one per tool and size).
+outputs() {
+	local d
+	for d in "$scale"/out/*; do
+		case ${d##*/} in
+		*-hugo-[0-9]* | *-gazette-[0-9]*) rm -rf "$d" ;; # with gazette's .lock files
+		*-hugo | *-gazette | *-gazette.lock) [[ -z ${1:-} ]] || rm -rf "$d" ;;
+		esac
+	done
+}
+if compgen -G "$scale/out/*-hugo*" >/dev/null || compgen -G "$scale/out/*-gazette*" >/dev/null; then
+	log "removing the outputs of an earlier run, then waiting 5 minutes (see timed)"
+	outputs old
+	sync
+	sleep "${SETTLE_START:-300}"
+fi
+
 raw=$scale/bench-$(date -u +%Y%m%dT%H%M%SZ).tsv
 : >"$raw"
 loadavg() { cut -d' ' -f1 /proc/loadavg; }
@@ -163,14 +184,14 @@ for n in "${sizes[@]}"; do
 	for ((i = 1; i <= runs; i++)); do
 		log "$n documents, run $i of $runs"
 		run_hugo() {
-			timed hugo "$n" "$root/$scale/out/$n-hugo" "$hugo" --quiet --noBuildLock \
+			timed hugo "$n" "$root/$scale/out/$n-hugo-$i" "$hugo" --quiet --noBuildLock \
 				--source "$root/scripts/hugo" --contentDir "$root/$scale/$n-hugo" \
-				--destination "$root/$scale/out/$n-hugo" --cacheDir "$root/$scale/out/hugo-cache"
+				--destination "$root/$scale/out/$n-hugo-$i" --cacheDir "$root/$scale/out/hugo-cache"
 		}
 		run_ours() {
 			rm -rf "$scale/$n/.gazette-cache"
-			timed gazette "$n" "$root/$scale/out/$n-gazette" "$gazette" build "${force[@]}" \
-				-config "$root/$scale/$n/config.toml" -o "$root/$scale/out/$n-gazette"
+			timed gazette "$n" "$root/$scale/out/$n-gazette-$i" "$gazette" build "${force[@]}" \
+				-config "$root/$scale/$n/config.toml" -o "$root/$scale/out/$n-gazette-$i"
 		}
 		if ((i % 2)); then
 			[[ -z $ours ]] || run_ours
@@ -180,12 +201,13 @@ for n in "${sizes[@]}"; do
 			[[ -z $ours ]] || run_ours
 		fi
 	done
-	files_h=$(find "$scale/out/$n-hugo" -type f | wc -l)
-	files_g=$([[ -z $ours ]] || find "$scale/out/$n-gazette" -type f | wc -l)
+	files_h=$(find "$scale/out/$n-hugo-$runs" -type f | wc -l)
+	files_g=$([[ -z $ours ]] || find "$scale/out/$n-gazette-$runs" -type f | wc -l)
 	log "$n documents: Hugo wrote ${files_h} files${ours:+, gazette ${files_g}}"
 done
 
 load_end=$(loadavg)
+outputs # the runs are timed: free the disk
 echo
 echo "medians of $runs runs; CPU = user+sys; RSS = peak resident set; ratio = gazette/Hugo"
 echo "Hugo: $("$hugo" version | cut -d' ' -f1-2); machine: $(nproc) CPUs, $(free -g | awk '/^Mem:/ {print $2}') GiB; load average $load_start at start, $load_end at end"
