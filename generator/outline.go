@@ -17,9 +17,9 @@ import (
 //	<ol>{{range .Outline}}<li class="l{{.Level}}"><a href="#{{.ID}}">{{.Text}}</a></li>{{end}}</ol>
 //
 // (TestOutlineHTML and FuzzOutlineHTML check that; an empty outline is
-// nothing, not an empty list), made here because each
-// of those printed values is a reflective call with its allocations: at
-// 10,000 documents the range was a quarter of the layouts' time
+// nothing, not an empty list). It is made here because each of those
+// printed values is a reflective call with its allocations: at 10,000
+// documents the range was a quarter of the layouts' time
 // (BenchmarkTemplates). A theme that wants other markup ranges over
 // .Outline itself.
 func (d *Doc) OutlineHTML() template.HTML {

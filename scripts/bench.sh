@@ -7,8 +7,9 @@
 # For each size it generates a corpus with cmd/gazette-corpus (cached in
 # scale/, regenerated when the generator or its vocabulary changes), builds
 # it RUNS times with each tool, each run into a fresh output folder (all
-# removed at the end), alternating the order, and prints the median wall time, CPU time (user+sys) and peak RSS
-# from /usr/bin/time -v, and the ratios ours/Hugo.
+# removed at the end), alternating the order, and prints the median wall
+# time, CPU time (user+sys) and peak RSS from /usr/bin/time -v, and the
+# ratios ours/Hugo.
 #
 # Environment: RUNS (default 3), SEED (1), SETTLE (seconds to wait before
 # each timed build, after a sync; default 10: see timed), SETTLE_START
