@@ -331,13 +331,16 @@ func (s *Site) scanBodies(ctx context.Context, workers int, fsys fs.FS, mds mark
 	html := keep || s.scratch != nil
 	scan := func(i int, txt []byte) ([]byte, error) {
 		d := s.Docs[i]
+		// The body goes into a pooled buffer, copied from the load or
+		// read again: nothing made from it (HTML, text, outline,
+		// citations) keeps its bytes.
 		var body []byte
+		bp := bodyBufs.get()
 		if d.bodyHeld {
-			body, d.Body, d.bodyHeld = []byte(d.Body), "", false
+			body = append((*bp)[:0], d.Body...)
+			d.Body, d.bodyHeld = "", false
+			defer bodyBufs.put(bp, body)
 		} else {
-			// Read into a pooled buffer: nothing made from the body
-			// (HTML, text, outline, citations) keeps its bytes.
-			bp := bodyBufs.get()
 			b, data, err := readBodyInto(fsys, d, *bp)
 			defer bodyBufs.put(bp, data)
 			if err != nil {
@@ -394,8 +397,7 @@ var keptHTMLBudget int64 = 256 << 20 // a variable for tests
 // that its arena stays in the processor's caches as well.
 var searchSegmentBytes = 24 << 20
 
-// bodyBufs recycles the buffers pass 1 reads bodies into when they were
-// not held from the load.
+// bodyBufs recycles the buffers pass 1 parses bodies from.
 var bodyBufs bytePool
 
 // bytePool recycles byte buffers of up to 4 MB; an outsize file's buffer
