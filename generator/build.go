@@ -11,6 +11,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"sort"
 	"strings"
@@ -75,7 +76,7 @@ type Stats struct {
 	// Phases is where the time went, in order: load (read, decode and
 	// link), scan (parse, render and index every body), then search
 	// (encode and write the index) when pass 1's HTML went to a scratch
-	// file, pages (render, minify and write them, and the search index
+	// file, pages (render and write them, and the search index
 	// beside them when the HTML was kept in memory, and the theme's
 	// assets, the feed and the sitemaps).
 	Phases []Phase `json:"-"`
@@ -146,9 +147,9 @@ func Build(ctx context.Context, opt Options) (st Stats, warnings diag.List, err 
 	// or text is kept, and HTML in memory only up to keptHTMLBudget (past
 	// it, in a scratch file), so memory does not grow with the size of the
 	// archive's text.
-	mds := newMarkdownPool(workers)
-	ix := site.xrefIndex()
 	w := &writer{out: opt.Out, m: newMinifier(opt.Config.Minify)}
+	mds := newMarkdownPool(workers, w.m)
+	ix := site.xrefIndex()
 	_, hasSearch := tpl["search"]
 	var idx *searchIndex
 	if hasSearch {
@@ -246,7 +247,7 @@ func Build(ctx context.Context, opt Options) (st Stats, warnings diag.List, err 
 		jobs[i].page = nil
 		j.page.Inject = safeInject(opt.Inject)
 		return site.renderPageTo(tpl, j, opt.Content, mds, lazyIndex, func(b []byte) error {
-			return w.write(outputName(j.page.URL), "text/html", b)
+			return w.write(outputName(j.page.URL), tpl.pageType(j.kind), b)
 		})
 	})
 	if err != nil {
@@ -273,7 +274,7 @@ func (opt Options) theme() (fs.FS, templates, error) {
 	if theme == nil {
 		theme = ThemeFS(opt.Config)
 	}
-	tpl, err := parseTemplates(theme)
+	tpl, err := parseTemplates(theme, opt.Config.Minify)
 	return theme, tpl, err
 }
 
@@ -298,10 +299,13 @@ func loadSite(ctx context.Context, cfg Config, contentFS fs.FS, name string, opt
 // markdownPool hands out one goldmark instance per worker.
 type markdownPool chan *markdown
 
-func newMarkdownPool(workers int) markdownPool {
+// min, if set, minifies the bodies' HTML (see markdown.min).
+func newMarkdownPool(workers int, min *minify.M) markdownPool {
 	p := make(markdownPool, workers)
 	for i := 0; i < workers; i++ {
-		p <- newMarkdown(xref.Extension)
+		md := newMarkdown(xref.Extension)
+		md.min = min
+		p <- md
 	}
 	return p
 }
@@ -658,8 +662,41 @@ func newMinifier(on bool) *minify.M {
 	if !on {
 		return nil
 	}
+	return minifierWith(&mhtml.Minifier{KeepDocumentTags: true, KeepEndTags: true, KeepQuotes: true})
+}
+
+// layoutMinifier minifies layouts as newMinifier minifies pages, leaving
+// their template actions as written.
+var layoutMinifier = sync.OnceValue(func() *minify.M {
+	return minifierWith(&mhtml.Minifier{KeepDocumentTags: true, KeepEndTags: true, KeepQuotes: true, TemplateDelims: mhtml.GoTemplateDelims})
+})
+
+// minifyLayout returns a layout's text minified (see parseTemplates). The
+// minifier's template mode collapses white space in a script, style or
+// textarea (even in a string) and is not trusted with pre: a layout with a
+// template action inside one of those is not minified.
+func minifyLayout(src []byte) ([]byte, error) {
+	for _, m := range rawTextElement.FindAllSubmatch(src, -1) {
+		if bytes.Contains(m[1], []byte("{{")) {
+			return nil, errors.New("a template action in a script, style, textarea or pre element")
+		}
+	}
+	var buf bytes.Buffer
+	if err := minifyTo(&buf, layoutMinifier(), "layout", "text/html", src); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// rawTextElement matches an element whose text the HTML minifier must
+// leave as it is; submatch 1 is its content.
+var rawTextElement = regexp.MustCompile(`(?is)<(?:script|style|textarea|pre)\b[^>]*>(.*?)</(?:script|style|textarea|pre)`)
+
+// minifierWith returns a minifier of HTML by h, and of the CSS, JS, JSON,
+// SVG and XML gazette writes.
+func minifierWith(h *mhtml.Minifier) *minify.M {
 	m := minify.New()
-	m.Add("text/html", &mhtml.Minifier{KeepDocumentTags: true, KeepEndTags: true, KeepQuotes: true})
+	m.Add("text/html", h)
 	m.AddFunc("text/css", css.Minify)
 	m.AddFunc("application/javascript", js.Minify)
 	m.AddFunc("application/json", json.Minify)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
+	"io"
 	"io/fs"
 	"path"
 	"strings"
@@ -115,15 +116,37 @@ type templates map[string]*layout
 type layout struct {
 	t    *template.Template
 	frag *fragments
+	// src is the set as the theme's files are written when t was parsed
+	// from their minified text (see parseTemplates), else nil. It only
+	// reports an error of t's, with the lines the theme's author wrote.
+	src     *template.Template
+	srcFrag *fragments
 }
 
 // parseTemplates parses base.html with each page layout. A layout missing
 // from the theme is an error, except search.html, office.html and
 // plans.html, which are optional.
-func parseTemplates(theme fs.FS) (templates, error) {
-	base, err := fs.ReadFile(theme, "layouts/base.html")
-	if err != nil {
+//
+// When minified is set (the site minifies its output) each set is parsed
+// a second time from its files minified, their template actions left as
+// written (tdewolff's TemplateDelims), and pages are made from that set:
+// the markup the layouts write needs no minifying page after page, and
+// the bodies' HTML is minified where it is rendered (markdown.min). A set
+// whose minified text does not parse is used as written, its pages
+// minified whole (pageType).
+func parseTemplates(theme fs.FS, minified bool) (templates, error) {
+	var files layoutFiles
+	var err error
+	if files.base, err = fs.ReadFile(theme, "layouts/base.html"); err != nil {
 		return nil, fmt.Errorf("theme: %w", err)
+	}
+	files.partials, _ = fs.ReadFile(theme, "layouts/partials.html")
+	if files.defaults, err = fs.ReadFile(themes.Default(), "layouts/partials.html"); err != nil {
+		return nil, fmt.Errorf("default theme: %w", err)
+	}
+	var small *layoutFiles // the files minified, nil if they cannot be
+	if minified {
+		small = files.minify()
 	}
 	ts := templates{}
 	names := append([]string{}, layouts...)
@@ -137,44 +160,78 @@ func parseTemplates(theme fs.FS) (templates, error) {
 		if err != nil {
 			return nil, fmt.Errorf("theme: %w", err)
 		}
-		frag := newFragments()
-		t := template.New("base.html").Funcs(funcs).Funcs(template.FuncMap{"cached": frag.cached})
-		if _, err := t.Parse(string(base)); err != nil {
-			return nil, fmt.Errorf("theme: layouts/base.html: %w", err)
-		}
-		// Optional blocks a layout may define, and shared partials.
-		if _, err := t.Parse(`{{define "head"}}{{end}}`); err != nil {
+		l := &layout{}
+		if l.t, l.frag, err = files.parse(name, src); err != nil {
 			return nil, err
 		}
-		if partials, err := fs.ReadFile(theme, "layouts/partials.html"); err == nil {
-			if _, err := t.New("partials.html").Parse(string(partials)); err != nil {
-				return nil, fmt.Errorf("theme: layouts/partials.html: %w", err)
+		if small != nil {
+			if min, err := minifyLayout(src); err == nil {
+				if t, frag, err := small.parse(name, min); err == nil {
+					l.src, l.srcFrag, l.t, l.frag = l.t, l.frag, t, frag
+				}
 			}
 		}
-		if _, err := t.New(name).Parse(string(src)); err != nil {
-			return nil, fmt.Errorf("theme: layouts/%s: %w", name, err)
-		}
-		if err := addDefaultPartials(t); err != nil {
-			return nil, err
-		}
-		frag.t = t
-		ts[strings.TrimSuffix(name, ".html")] = &layout{t, frag}
+		ts[strings.TrimSuffix(name, ".html")] = l
 	}
 	return ts, nil
 }
 
-// addDefaultPartials adds to t each partial of the default theme that t
-// does not define, so a theme whose partials.html was written before a
-// partial was added (pager) still builds. Only missing names are added: a
-// theme that defines a partial as empty (to leave it out) keeps it empty,
-// which parsing the default first would not allow (an empty definition
-// never replaces one). The defaults are parsed for each set, as the
-// escaper rewrites the trees of the set that runs them.
-func addDefaultPartials(t *template.Template) error {
-	src, err := fs.ReadFile(themes.Default(), "layouts/partials.html")
-	if err != nil {
-		return fmt.Errorf("default theme: %w", err)
+// layoutFiles are the files every layout's set is parsed with: the
+// theme's base.html and partials.html (nil if it has none), and the
+// default theme's partials.html.
+type layoutFiles struct{ base, partials, defaults []byte }
+
+// minify returns the files minified, or nil if one of them cannot be.
+func (f layoutFiles) minify() *layoutFiles {
+	var m layoutFiles
+	for _, p := range []struct{ from, to *[]byte }{{&f.base, &m.base}, {&f.partials, &m.partials}, {&f.defaults, &m.defaults}} {
+		if *p.from == nil {
+			continue
+		}
+		b, err := minifyLayout(*p.from)
+		if err != nil {
+			return nil
+		}
+		*p.to = b
 	}
+	return &m
+}
+
+// parse parses the set of the layout name, whose text is src.
+func (f layoutFiles) parse(name string, src []byte) (*template.Template, *fragments, error) {
+	frag := newFragments()
+	t := template.New("base.html").Funcs(funcs).Funcs(template.FuncMap{"cached": frag.cached})
+	if _, err := t.Parse(string(f.base)); err != nil {
+		return nil, nil, fmt.Errorf("theme: layouts/base.html: %w", err)
+	}
+	// Optional blocks a layout may define, and shared partials.
+	if _, err := t.Parse(`{{define "head"}}{{end}}`); err != nil {
+		return nil, nil, err
+	}
+	if f.partials != nil {
+		if _, err := t.New("partials.html").Parse(string(f.partials)); err != nil {
+			return nil, nil, fmt.Errorf("theme: layouts/partials.html: %w", err)
+		}
+	}
+	if _, err := t.New(name).Parse(string(src)); err != nil {
+		return nil, nil, fmt.Errorf("theme: layouts/%s: %w", name, err)
+	}
+	if err := addDefaultPartials(t, f.defaults); err != nil {
+		return nil, nil, err
+	}
+	frag.t = t
+	return t, frag, nil
+}
+
+// addDefaultPartials adds to t each partial of the default theme (whose
+// partials.html is src) that t does not define, so a theme whose
+// partials.html was written before a partial was added (pager) still
+// builds. Only missing names are added: a theme that defines a partial as
+// empty (to leave it out) keeps it empty, which parsing the default first
+// would not allow (an empty definition never replaces one). The defaults
+// are parsed for each set, as the escaper rewrites the trees of the set
+// that runs them.
+func addDefaultPartials(t *template.Template, src []byte) error {
 	defaults, err := template.New("partials.html").Funcs(funcs).Funcs(template.FuncMap{"cached": func(string, any, ...any) (template.HTML, error) { return "", nil }}).Parse(string(src))
 	if err != nil {
 		return fmt.Errorf("default theme: layouts/partials.html: %w", err)
@@ -188,6 +245,15 @@ func addDefaultPartials(t *template.Template) error {
 		}
 	}
 	return nil
+}
+
+// pageType is the media type a page of kind is minified as when written:
+// "" when its layout's set was parsed minified.
+func (ts templates) pageType(kind string) string {
+	if l := ts[kind]; l != nil && l.src != nil {
+		return ""
+	}
+	return "text/html"
 }
 
 // render renders a page into a pooled buffer and passes the HTML to use,
@@ -204,9 +270,23 @@ func (ts templates) render(kind string, p *Page, use func([]byte) error) error {
 	defer putPageBuf(b)
 	b.Reset()
 	if err := l.t.ExecuteTemplate(b, "base.html", p); err != nil {
-		return fmt.Errorf("layouts/%s.html: %w", kind, err)
+		return fmt.Errorf("layouts/%s.html: %w", kind, l.sourceError(p, err))
 	}
 	return use(b.Bytes())
+}
+
+// sourceError is err, an error of executing l's set on p, as the set
+// parsed from the theme's files as written reports it (with their lines,
+// not the minified text's), when l has that set.
+func (l *layout) sourceError(p *Page, err error) error {
+	if l.src == nil {
+		return err
+	}
+	l.srcFrag.bind(p.Site)
+	if serr := l.src.ExecuteTemplate(io.Discard, "base.html", p); serr != nil {
+		return serr
+	}
+	return err
 }
 
 // pageBufs recycles the buffers pages are executed into, so a page does

@@ -26,7 +26,7 @@ func cacheTheme(list string) fstest.MapFS {
 
 func TestCachedFragment(t *testing.T) {
 	tpl, err := parseTemplates(cacheTheme(`{{define "main"}}{{range .List.Docs}}{{cached "item" (ref $.Base .)}}|{{template "item" (ref $.Base .)}}
-{{end}}{{end}}`))
+{{end}}{{end}}`), false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +76,7 @@ func TestCachedFragment(t *testing.T) {
 }
 
 func TestCachedFragmentKey(t *testing.T) {
-	tpl, err := parseTemplates(cacheTheme(`{{define "main"}}{{cached "item" (ref $.Base .List.Docs)}}{{end}}`))
+	tpl, err := parseTemplates(cacheTheme(`{{define "main"}}{{cached "item" (ref $.Base .List.Docs)}}{{end}}`), false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +85,7 @@ func TestCachedFragmentKey(t *testing.T) {
 		t.Errorf("a slice as key: want an error, got %v", err)
 	}
 
-	tpl, err = parseTemplates(cacheTheme(`{{define "main"}}{{range .List.Docs}}{{cached "n" . $.Base}}{{end}}{{end}}{{define "n"}}{{.URL}};{{end}}`))
+	tpl, err = parseTemplates(cacheTheme(`{{define "main"}}{{range .List.Docs}}{{cached "n" . $.Base}}{{end}}{{end}}{{define "n"}}{{.URL}};{{end}}`), false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +102,7 @@ func TestCachedFragmentKey(t *testing.T) {
 
 // A page's bytes are its own: the buffer it was executed into is reused.
 func TestExecuteOwnBytes(t *testing.T) {
-	tpl, err := parseTemplates(cacheTheme(`{{define "main"}}{{.Title}}{{end}}`))
+	tpl, err := parseTemplates(cacheTheme(`{{define "main"}}{{.Title}}{{end}}`), false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +133,7 @@ func (ts templates) execute(kind string, p *Page) ([]byte, error) {
 // definitions win over the default's.
 func TestOlderPartials(t *testing.T) {
 	theme := cacheTheme(`{{define "main"}}{{range .List.Docs}}{{template "item" (ref $.Base .)}}{{end}}{{template "pager" (ref $.Base .List.Pager)}}{{end}}`)
-	tpl, err := parseTemplates(theme)
+	tpl, err := parseTemplates(theme, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +154,7 @@ func TestOlderPartials(t *testing.T) {
 func TestEmptyPartialKept(t *testing.T) {
 	theme := cacheTheme(`{{define "main"}}[{{template "colophon" .}}]{{end}}`)
 	theme["layouts/partials.html"] = &fstest.MapFile{Data: []byte(`{{define "colophon"}}{{end}}`)}
-	tpl, err := parseTemplates(theme)
+	tpl, err := parseTemplates(theme, false)
 	if err != nil {
 		t.Fatal(err)
 	}

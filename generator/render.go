@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/tdewolff/minify/v2"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
@@ -26,6 +27,11 @@ type markdown struct {
 	md  goldmark.Markdown
 	out bytes.Buffer  // what render and scanRender return, reused
 	bw  *bufio.Writer // goldmark's writer into out, reused
+	// min, when set, minifies the HTML render and scanRender return,
+	// into minOut: a site that minifies its output has its layouts
+	// minified once and its pages written as made (parseTemplates).
+	min    *minify.M
+	minOut bytes.Buffer
 }
 
 // newMarkdown returns the one goldmark configuration gazette uses:
@@ -99,8 +105,19 @@ func (m *markdown) renderTree(body []byte, doc ast.Node) ([]byte, error) {
 		return nil, err
 	}
 	b := m.out.Bytes()
-	if m.out.Cap() > 4<<20 { // an outsize body's buffer is not kept
+	if m.min != nil {
+		m.minOut.Reset()
+		if err := minifyTo(&m.minOut, m.min, "body", "text/html", b); err != nil {
+			return nil, err
+		}
+		b = m.minOut.Bytes()
+	}
+	// an outsize body's buffers are not kept
+	if m.out.Cap() > 4<<20 {
 		m.out = bytes.Buffer{}
+	}
+	if m.minOut.Cap() > 4<<20 {
+		m.minOut = bytes.Buffer{}
 	}
 	return b, nil
 }

@@ -184,7 +184,7 @@ func TestScratchLost(t *testing.T) {
 			t.Fatal(ps)
 		}
 		site.scratchDir = t.TempDir()
-		mds, ix := newMarkdownPool(1), site.xrefIndex()
+		mds, ix := newMarkdownPool(1, nil), site.xrefIndex()
 		if err := site.scanBodies(context.Background(), 1, fsys, mds, ix, nil); err != nil {
 			t.Fatal(err)
 		}

@@ -182,7 +182,8 @@ func (s *Session) Prepare(ctx context.Context, opt Options) (p *Prepared, warnin
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	p = &Prepared{site: site, tpl: tpl, opt: opt, mds: newMarkdownPool(workers), m: newMinifier(opt.Config.Minify)}
+	m := newMinifier(opt.Config.Minify)
+	p = &Prepared{site: site, tpl: tpl, opt: opt, mds: newMarkdownPool(workers, m), m: m}
 	targets := site.xrefTargets()
 	key := s.targetsKey(targets)
 	if s.ix != nil && s.ixKey == key {
@@ -319,7 +320,7 @@ func (p *Prepared) renderPage(j pageJob) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return minifyFile(p.m, outputName(j.page.URL), "text/html", b)
+	return minifyFile(p.m, outputName(j.page.URL), p.tpl.pageType(j.kind), b)
 }
 
 // WarmSearch builds the search index now rather than on the first search,

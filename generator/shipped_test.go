@@ -64,7 +64,7 @@ func TestShippedCitations(t *testing.T) {
 	for _, d := range site.Docs {
 		d.Body = ""
 	}
-	if err := site.scanBodies(context.Background(), 2, fsys, newMarkdownPool(2), site.xrefIndex(), nil); err != nil {
+	if err := site.scanBodies(context.Background(), 2, fsys, newMarkdownPool(2, nil), site.xrefIndex(), nil); err != nil {
 		t.Fatal(err)
 	}
 	directory := site.DocByID("zhangye/2024-02/issued-2024-02")

@@ -49,7 +49,8 @@
 // pages.go. A document's outline is there both as data (.Doc.Outline) and
 // as ready-made links (.Doc.OutlineHTML, see outline.go), which the default
 // theme prints. The default theme is embedded (package themes); a site's
-// themes/<name>/ overrides it file by file.
+// themes/<name>/ overrides it file by file. A site that minifies has its
+// layouts minified once, not its pages one by one (see parseTemplates).
 package generator
 
 import (
