@@ -165,8 +165,8 @@ func parseTemplates(theme fs.FS, minified bool) (templates, error) {
 			return nil, err
 		}
 		if small != nil {
-			if min, err := minifyLayout(src); err == nil {
-				if t, frag, err := small.parse(name, min); err == nil {
+			if text, err := minifyLayout(src); err == nil {
+				if t, frag, err := small.parse(name, text); err == nil {
 					l.src, l.srcFrag, l.t, l.frag = l.t, l.frag, t, frag
 				}
 			}
