@@ -148,7 +148,7 @@ func Build(ctx context.Context, opt Options) (st Stats, warnings diag.List, err 
 	// it, in a scratch file), so memory does not grow with the size of the
 	// archive's text.
 	w := &writer{out: opt.Out, m: newMinifier(opt.Config.Minify)}
-	mds := newMarkdownPool(workers, w.m)
+	mds := newMarkdownPool(workers, tpl.bodyMinifier(w.m))
 	ix := site.xrefIndex()
 	_, hasSearch := tpl["search"]
 	var idx *searchIndex
@@ -675,7 +675,11 @@ var layoutMinifier = sync.OnceValue(func() *minify.M {
 // minifier's template mode collapses white space in a script, style or
 // textarea (even in a string) and is not trusted with pre: a layout with a
 // template action inside one of those is not minified.
+//
+// Template comments are emptied first: the template mode reads a quote in
+// one as the start of a string, and the rest of the file as its text.
 func minifyLayout(src []byte) ([]byte, error) {
+	src = templateComment.ReplaceAll(src, []byte("{{$1/**/$2}}"))
 	for _, m := range rawTextElement.FindAllSubmatch(src, -1) {
 		if bytes.Contains(m[1], []byte("{{")) {
 			return nil, errors.New("a template action in a script, style, textarea or pre element")
@@ -687,6 +691,10 @@ func minifyLayout(src []byte) ([]byte, error) {
 	}
 	return buf.Bytes(), nil
 }
+
+// templateComment matches a template comment, with its trim markers as
+// submatches 1 and 2.
+var templateComment = regexp.MustCompile(`(?s)\{\{(- )?/\*.*?\*/( -)?\}\}`)
 
 // rawTextElement matches an element whose text the HTML minifier must
 // leave as it is; submatch 1 is its content.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -61,29 +62,54 @@ func TestMinifiedLayouts(t *testing.T) {
 	}
 }
 
-// TestMinifiedLayoutsFallBack: a layout with a template action where the
-// minifier's template mode cannot be trusted (inside a script, style,
-// textarea or pre) is used as written, its pages minified whole; the
-// others are minified.
+// TestMinifiedLayoutsFallBack: only the built-in theme's files are
+// minified; a layout with a template action where the minifier's template
+// mode cannot be trusted (inside a script, style, textarea or pre), or
+// whose minified text has other actions than its own, is used as written
+// and its pages are minified whole.
 func TestMinifiedLayoutsFallBack(t *testing.T) {
-	theme := smallTheme()
-	theme["layouts/issue.html"] = &fstest.MapFile{Data: []byte("{{define \"main\"}}<textarea>  a\n  {{.Title}}</textarea>{{end}}")}
-	theme["layouts/gazette.html"] = &fstest.MapFile{Data: []byte("{{define \"main\"}}<script>var s = \"a  b\"; {{.Title}}</script>{{end}}")}
-	theme["layouts/list.html"] = &fstest.MapFile{Data: []byte("{{define \"main\"}}<script src=\"{{.Base}}a.js\"></script><pre> x </pre>{{end}}")}
-	ts, err := parseTemplates(theme, true)
+	// A theme's own files are not minified.
+	ts, err := parseTemplates(smallTheme(), true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for kind, want := range map[string]string{"issue": "text/html", "gazette": "text/html", "list": "", "document": ""} {
+	if got := ts.pageType("document"); got != "text/html" {
+		t.Errorf("a theme's own layouts: pageType(document) = %q, want text/html", got)
+	}
+	// The built-in theme with its own document.html: only that layout.
+	theme := fstest.MapFS{"layouts/document.html": &fstest.MapFile{Data: []byte(`{{define "main"}}<p> x </p>{{end}}`)}}
+	if ts, err = parseTemplates(overlay{top: theme, bottom: ThemeFS(Config{})}, true); err != nil {
+		t.Fatal(err)
+	}
+	for kind, want := range map[string]string{"document": "text/html", "home": "", "issue": ""} {
+		if got := ts.pageType(kind); got != want {
+			t.Errorf("own document.html: pageType(%s) = %q, want %q", kind, got, want)
+		}
+	}
+	if ts.bodyMinifier(newMinifier(true)) != nil {
+		t.Error("own document.html: bodies minified where rendered, and then again with their pages")
+	}
+	// What the template mode would break, minifying anything.
+	trustAll := func(string, []byte) bool { return true }
+	theme = smallTheme()
+	theme["layouts/issue.html"] = &fstest.MapFile{Data: []byte("{{define \"main\"}}<textarea>  a\n  {{.Title}}</textarea>{{end}}")}
+	theme["layouts/gazette.html"] = &fstest.MapFile{Data: []byte("{{define \"main\"}}<script>var s = \"a  b\"; {{.Title}}</script>{{end}}")}
+	theme["layouts/citations.html"] = &fstest.MapFile{Data: []byte("{{define \"main\"}}<a href=/docs/{{ .URL }}>x</a>{{end}}")}
+	theme["layouts/list.html"] = &fstest.MapFile{Data: []byte("{{define \"main\"}}{{/* it's */}}<script src=\"{{.Base}}a.js\"></script><pre> x </pre>{{end}}")}
+	if ts, err = parseLayouts(theme, trustAll); err != nil {
+		t.Fatal(err)
+	}
+	for kind, want := range map[string]string{"issue": "text/html", "gazette": "text/html", "citations": "text/html", "list": "", "document": ""} {
 		if got := ts.pageType(kind); got != want {
 			t.Errorf("pageType(%s) = %q, want %q", kind, got, want)
 		}
 	}
-	page := &Page{Title: "t", Base: "/"}
+	page := &Page{Title: "t", Base: "/", URL: "u/"}
 	for kind, want := range map[string]string{
-		"document": `<!doctype html><html lang="zh-CN"><body><p>x</p></body></html>`,
-		"issue":    "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<body>\n<textarea>  a\n  t</textarea>\n</body>\n</html>\n",
-		"list":     `<!doctype html><html lang="zh-CN"><body><script src="/a.js"></script><pre> x </pre></body></html>`,
+		"document":  `<!doctype html><html lang="zh-CN"><body><p>x</p></body></html>`,
+		"issue":     "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<body>\n<textarea>  a\n  t</textarea>\n</body>\n</html>\n",
+		"citations": "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<body>\n<a href=/docs/u/>x</a>\n</body>\n</html>\n",
+		"list":      `<!doctype html><html lang="zh-CN"><body><script src="/a.js"></script><pre> x </pre></body></html>`,
 	} {
 		var out []byte
 		if err := ts.render(kind, page, func(b []byte) error { out = bytes.Clone(b); return nil }); err != nil {
@@ -94,11 +120,35 @@ func TestMinifiedLayoutsFallBack(t *testing.T) {
 		}
 	}
 	// Not minifying, the layouts are used as written.
-	if ts, err = parseTemplates(theme, false); err != nil {
+	if ts, err = parseTemplates(ThemeFS(Config{}), false); err != nil {
 		t.Fatal(err)
 	}
 	if got := ts.pageType("document"); got != "text/html" {
 		t.Errorf("not minified: pageType(document) = %q, want text/html", got)
+	}
+}
+
+// TestMinifyBuiltInLayouts: each file of the built-in theme is minified
+// whole (a quote in a template comment once left the rest of a file as it
+// was: the template mode read it as the start of a string).
+func TestMinifyBuiltInLayouts(t *testing.T) {
+	files, err := fs.Glob(ThemeFS(Config{}), "layouts/*.html")
+	if err != nil || len(files) < 10 {
+		t.Fatalf("layouts: %v, %v", files, err)
+	}
+	for _, f := range files {
+		src, err := fs.ReadFile(ThemeFS(Config{}), f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text, err := minifyLayout(src)
+		if err != nil {
+			t.Errorf("%s: %v", f, err)
+			continue
+		}
+		if loc := blockThenNewline.FindIndex(text); loc != nil {
+			t.Errorf("%s: not minified from %q on", f, text[max(0, loc[0]-40):min(len(text), loc[1]+40)])
+		}
 	}
 }
 
@@ -117,7 +167,7 @@ func smallTheme() fstest.MapFS {
 func TestMinifiedLayoutErrorLines(t *testing.T) {
 	theme := smallTheme()
 	theme["layouts/document.html"] = &fstest.MapFile{Data: []byte("{{define \"main\"}}\n<main>\n  <p>\n    {{.Doc.Title}}\n  </p>\n</main>\n{{end}}\n")}
-	ts, err := parseTemplates(theme, true)
+	ts, err := parseLayouts(theme, func(string, []byte) bool { return true })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,6 +199,10 @@ func buildShipped(tb testing.TB, minify bool) *memOutput {
 	}
 	return out
 }
+
+// blockThenNewline is a block's tag followed by a line break, which the
+// minifier removes.
+var blockThenNewline = regexp.MustCompile(`</?(?:li|ol|ul|p|div|nav|table|thead|tbody|tr|td|th|section|header|footer|main|article|dl|dt|dd|h[1-6])\b[^>{}]*>\n`)
 
 // sameRendering compares two HTML documents as a browser renders them (see
 // renderTokens) and describes the first difference, "" if none.

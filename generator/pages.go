@@ -9,6 +9,9 @@ import (
 	"path"
 	"strings"
 	"sync"
+	"text/template/parse"
+
+	"github.com/tdewolff/minify/v2"
 
 	"gazette/generator/content"
 	"gazette/themes"
@@ -127,14 +130,34 @@ type layout struct {
 // from the theme is an error, except search.html, office.html and
 // plans.html, which are optional.
 //
-// When minified is set (the site minifies its output) each set is parsed
-// a second time from its files minified, their template actions left as
-// written (tdewolff's TemplateDelims), and pages are made from that set:
-// the markup the layouts write needs no minifying page after page, and
-// the bodies' HTML is minified where it is rendered (markdown.min). A set
-// whose minified text does not parse is used as written, its pages
-// minified whole (pageType).
+// When minified is set (the site minifies its output), a set whose files
+// are all the built-in theme's is parsed a second time from their text
+// minified, their template actions left as written (tdewolff's
+// TemplateDelims), and pages are made from that set: the markup the
+// layouts write needs no minifying page after page, and the bodies' HTML
+// is minified where it is rendered (markdown.min). A theme's own files are
+// not: the template mode misreads some constructs a theme may hold (an
+// unquoted attribute value with an action, an HTML comment beside a trim
+// marker), and pages made with them are minified whole (pageType), as are
+// those of a set whose minified text does not parse or differs in more
+// than its text (sameActions). TestMinifiedLayouts checks that the
+// built-in theme's pages render as they would minified whole.
 func parseTemplates(theme fs.FS, minified bool) (templates, error) {
+	if !minified {
+		return parseLayouts(theme, nil)
+	}
+	return parseLayouts(theme, builtIn)
+}
+
+// builtIn reports whether b is the text of the built-in theme's file.
+func builtIn(file string, b []byte) bool {
+	d, err := fs.ReadFile(themes.Default(), file)
+	return err == nil && bytes.Equal(d, b)
+}
+
+// parseLayouts is parseTemplates, minifying the sets whose files all
+// satisfy trust (none if trust is nil).
+func parseLayouts(theme fs.FS, trust func(file string, b []byte) bool) (templates, error) {
 	var files layoutFiles
 	var err error
 	if files.base, err = fs.ReadFile(theme, "layouts/base.html"); err != nil {
@@ -144,8 +167,8 @@ func parseTemplates(theme fs.FS, minified bool) (templates, error) {
 	if files.defaults, err = fs.ReadFile(themes.Default(), "layouts/partials.html"); err != nil {
 		return nil, fmt.Errorf("default theme: %w", err)
 	}
-	var small *layoutFiles // the files minified, nil if they cannot be
-	if minified {
+	var small *layoutFiles // the files minified, nil if they are not
+	if trust != nil && trust("layouts/base.html", files.base) && (files.partials == nil || trust("layouts/partials.html", files.partials)) {
 		small = files.minify()
 	}
 	ts := templates{}
@@ -164,9 +187,9 @@ func parseTemplates(theme fs.FS, minified bool) (templates, error) {
 		if l.t, l.frag, err = files.parse(name, src); err != nil {
 			return nil, err
 		}
-		if small != nil {
+		if small != nil && trust("layouts/"+name, src) {
 			if text, err := minifyLayout(src); err == nil {
-				if t, frag, err := small.parse(name, text); err == nil {
+				if t, frag, err := small.parse(name, text); err == nil && sameActions(l.t, t) {
 					l.src, l.srcFrag, l.t, l.frag = l.t, l.frag, t, frag
 				}
 			}
@@ -174,6 +197,64 @@ func parseTemplates(theme fs.FS, minified bool) (templates, error) {
 		ts[strings.TrimSuffix(name, ".html")] = l
 	}
 	return ts, nil
+}
+
+// sameActions reports whether the sets a and b define the same templates
+// with the same actions, in the same places: only their text may differ.
+func sameActions(a, b *template.Template) bool {
+	ta := a.Templates()
+	if len(ta) != len(b.Templates()) {
+		return false
+	}
+	for _, x := range ta {
+		y := b.Lookup(x.Name())
+		if y == nil || (x.Tree == nil) != (y.Tree == nil) {
+			return false
+		}
+		if x.Tree != nil && skeleton(x.Tree.Root) != skeleton(y.Tree.Root) {
+			return false
+		}
+	}
+	return true
+}
+
+// skeleton is a template's parse tree as text, without its text.
+func skeleton(n parse.Node) string {
+	var b strings.Builder
+	var walk func(n parse.Node)
+	list := func(l *parse.ListNode) {
+		if l != nil {
+			for _, c := range l.Nodes {
+				walk(c)
+			}
+		}
+	}
+	branch := func(kind string, pipe *parse.PipeNode, l, el *parse.ListNode) {
+		b.WriteString("{{" + kind + " " + pipe.String() + "}}")
+		list(l)
+		if el != nil {
+			b.WriteString("{{else}}")
+			list(el)
+		}
+		b.WriteString("{{end}}")
+	}
+	walk = func(n parse.Node) {
+		switch n := n.(type) {
+		case *parse.ListNode:
+			list(n)
+		case *parse.TextNode:
+		case *parse.IfNode:
+			branch("if", n.Pipe, n.List, n.ElseList)
+		case *parse.RangeNode:
+			branch("range", n.Pipe, n.List, n.ElseList)
+		case *parse.WithNode:
+			branch("with", n.Pipe, n.List, n.ElseList)
+		default:
+			b.WriteString(n.String())
+		}
+	}
+	walk(n)
+	return b.String()
 }
 
 // layoutFiles are the files every layout's set is parsed with: the
@@ -245,6 +326,16 @@ func addDefaultPartials(t *template.Template, src []byte) error {
 		}
 	}
 	return nil
+}
+
+// bodyMinifier is m when the document pages' layouts were minified (and
+// the bodies must be, where they are rendered), else nil: the pages are
+// minified whole.
+func (ts templates) bodyMinifier(m *minify.M) *minify.M {
+	if ts.pageType("document") != "" {
+		return nil
+	}
+	return m
 }
 
 // pageType is the media type a page of kind is minified as when written:

@@ -183,7 +183,7 @@ func (s *Session) Prepare(ctx context.Context, opt Options) (p *Prepared, warnin
 		workers = runtime.GOMAXPROCS(0)
 	}
 	m := newMinifier(opt.Config.Minify)
-	p = &Prepared{site: site, tpl: tpl, opt: opt, mds: newMarkdownPool(workers, m), m: m}
+	p = &Prepared{site: site, tpl: tpl, opt: opt, mds: newMarkdownPool(workers, tpl.bodyMinifier(m)), m: m}
 	targets := site.xrefTargets()
 	key := s.targetsKey(targets)
 	if s.ix != nil && s.ixKey == key {
