@@ -671,7 +671,8 @@ var layoutMinifier = sync.OnceValue(func() *minify.M {
 	return minifierWith(&mhtml.Minifier{KeepDocumentTags: true, KeepEndTags: true, KeepQuotes: true, TemplateDelims: mhtml.GoTemplateDelims})
 })
 
-// minifyLayout returns a layout's text minified (see parseTemplates). The
+// minifyLayout returns a built-in layout's text minified (see
+// parseTemplates). The
 // minifier's template mode collapses white space in a script, style or
 // textarea (even in a string) and is not trusted with pre: a layout with a
 // template action inside one of those is not minified.

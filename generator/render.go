@@ -28,8 +28,8 @@ type markdown struct {
 	out bytes.Buffer  // what render and scanRender return, reused
 	bw  *bufio.Writer // goldmark's writer into out, reused
 	// min, when set, minifies the HTML render and scanRender return,
-	// into minOut: a site that minifies its output has its layouts
-	// minified once and its pages written as made (parseTemplates).
+	// into minOut: when the document pages' layouts were minified once,
+	// their pages are written as made (templates.bodyMinifier).
 	min    *minify.M
 	minOut bytes.Buffer
 }
