@@ -263,17 +263,21 @@ func skeleton(n parse.Node) string {
 type layoutFiles struct{ base, partials, defaults []byte }
 
 // minify returns the files minified, or nil if one of them cannot be.
+// The theme's partials.html is most often the default's: minified once.
 func (f layoutFiles) minify() *layoutFiles {
 	var m layoutFiles
 	for _, p := range []struct{ from, to *[]byte }{{&f.base, &m.base}, {&f.partials, &m.partials}, {&f.defaults, &m.defaults}} {
-		if *p.from == nil {
-			continue
+		switch {
+		case *p.from == nil:
+		case p.to == &m.defaults && m.partials != nil && bytes.Equal(f.defaults, f.partials):
+			m.defaults = m.partials
+		default:
+			b, err := minifyLayout(*p.from)
+			if err != nil {
+				return nil
+			}
+			*p.to = b
 		}
-		b, err := minifyLayout(*p.from)
-		if err != nil {
-			return nil
-		}
-		*p.to = b
 	}
 	return &m
 }
