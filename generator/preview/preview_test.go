@@ -70,8 +70,16 @@ func startPreview(tb testing.TB, dir string) *preview {
 // for large archives, and another debounce (0: the default).
 func startPreviewWith(tb testing.TB, dir string, wait, debounce time.Duration) *preview {
 	tb.Helper()
+	return startPreviewOpts(tb, dir, wait, Options{Debounce: debounce})
+}
+
+// startPreviewOpts is startPreviewWith with more options; their
+// ConfigPath and Log are set here.
+func startPreviewOpts(tb testing.TB, dir string, wait time.Duration, opt Options) *preview {
+	tb.Helper()
 	log := &syncBuffer{}
-	s := New(Options{ConfigPath: filepath.Join(dir, "config.toml"), Log: log, Debounce: debounce})
+	opt.ConfigPath, opt.Log = filepath.Join(dir, "config.toml"), log
+	s := New(opt)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- s.Run(ctx) }()
