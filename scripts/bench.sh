@@ -13,7 +13,9 @@
 #
 # Environment: RUNS (default 3), SEED (1), SETTLE (seconds to wait before
 # each timed build, after a sync; default 10: see timed), SETTLE_START
-# (seconds to wait after removing an earlier run's outputs, default 300),
+# (seconds that must have passed since an earlier run's outputs were
+# removed, by this run or at the end of the last one, default 300),
+# WARMUP (untimed builds of each tool before a size's timed runs, default 1),
 # HUGO (path to a hugo binary;
 # default: hugo on PATH or in $(go env GOPATH)/bin, installed if missing),
 # VOCAB (text for the generator, default content), SCALE_DIR (default scale).
@@ -24,6 +26,7 @@ root=$PWD
 runs=${RUNS:-3}
 seed=${SEED:-1}
 settle=${SETTLE:-10}
+warmup=${WARMUP:-1}
 vocab=${VOCAB:-content}
 scale=${SCALE_DIR:-scale}
 hugo_version=0.150.0
@@ -50,7 +53,7 @@ for s in "${@:-1k 10k}"; do
 		esac
 	done
 done
-[[ $runs =~ ^[1-9][0-9]*$ ]] || usage
+[[ $runs =~ ^[1-9][0-9]*$ && $warmup =~ ^[0-9]+$ ]] || usage
 
 log() { echo "bench: $*" >&2; }
 die() {
@@ -153,6 +156,19 @@ timed() {
 	awk -v t="$tool" -v n="$n" -v w="$wall" -v u="$user" -v s="$sys" -v r="$rss" 'BEGIN {print t, n, w, u + s, r}' >>"$raw"
 }
 
+# untimed TOOL N OUT CMD... runs CMD into OUT like timed, untimed: a
+# warm-up, so that the first timed run of each tool does not pay for
+# reading the corpus and the binary into the page cache alone.
+untimed() {
+	local tool=$1 n=$2 out=$3
+	shift 3
+	[[ ! -e $out ]] || die "$out exists: builds need a fresh output folder"
+	if ! "$@" >"$scale/out/$tool.log" 2>&1; then
+		cat "$scale/out/$tool.log" >&2
+		die "$tool failed on $n documents (log above)"
+	fi
+}
+
 median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 
 # med TOOL N COL prints the median of column COL (3 wall, 4 cpu, 5 rss).
@@ -164,16 +180,27 @@ outputs() {
 	local d
 	for d in "$scale"/out/*; do
 		case ${d##*/} in
-		*-hugo-[0-9]* | *-gazette-[0-9]*) rm -rf "$d" ;; # with gazette's .lock files
+		*-hugo-[0-9w]* | *-gazette-[0-9w]*) rm -rf "$d" ;; # with gazette's .lock files
 		*-hugo | *-gazette | *-gazette.lock) [[ -z ${1:-} ]] || rm -rf "$d" ;;
 		esac
 	done
 }
+# $scale/out/removed holds when a run of this script last removed its
+# outputs: a run started soon after is disturbed as above, so it waits
+# until SETTLE_START seconds have passed since then.
+settle_start=${SETTLE_START:-300}
 if compgen -G "$scale/out/*-hugo*" >/dev/null || compgen -G "$scale/out/*-gazette*" >/dev/null; then
-	log "removing the outputs of an earlier run, then waiting 5 minutes (see timed)"
+	log "removing the outputs of an earlier run (see timed)"
 	outputs old
 	sync
-	sleep "${SETTLE_START:-300}"
+	date +%s >"$scale/out/removed"
+fi
+if [[ -f $scale/out/removed ]]; then
+	wait_s=$(($(cat "$scale/out/removed") + settle_start - $(date +%s)))
+	if ((wait_s > 0)); then
+		log "waiting $wait_s s: outputs were removed less than $settle_start s ago (see timed)"
+		sleep "$wait_s"
+	fi
 fi
 
 raw=$scale/bench-$(date -u +%Y%m%dT%H%M%SZ).tsv
@@ -182,24 +209,33 @@ loadavg() { cut -d' ' -f1 /proc/loadavg; }
 load_start=$(loadavg)
 for n in "${sizes[@]}"; do
 	corpus "$n"
+	# run_hugo RUN and run_ours RUN build into a folder of their own, timed
+	# unless RUN starts with w (a warm-up)
+	how() { if [[ $1 == w* ]]; then echo untimed; else echo timed; fi; }
+	run_hugo() {
+		local out=$root/$scale/out/$n-hugo-$1
+		"$(how "$1")" hugo "$n" "$out" "$hugo" --quiet --noBuildLock \
+			--source "$root/scripts/hugo" --contentDir "$root/$scale/$n-hugo" \
+			--destination "$out" --cacheDir "$root/$scale/out/hugo-cache"
+	}
+	run_ours() {
+		rm -rf "$scale/$n/.gazette-cache"
+		"$(how "$1")" gazette "$n" "$root/$scale/out/$n-gazette-$1" "$gazette" build "${force[@]}" \
+			-config "$root/$scale/$n/config.toml" -o "$root/$scale/out/$n-gazette-$1"
+	}
+	for ((i = 1; i <= warmup; i++)); do
+		log "$n documents, warm-up build $i of $warmup (not timed)"
+		[[ -z $ours ]] || run_ours "w$i"
+		run_hugo "w$i"
+	done
 	for ((i = 1; i <= runs; i++)); do
 		log "$n documents, run $i of $runs"
-		run_hugo() {
-			timed hugo "$n" "$root/$scale/out/$n-hugo-$i" "$hugo" --quiet --noBuildLock \
-				--source "$root/scripts/hugo" --contentDir "$root/$scale/$n-hugo" \
-				--destination "$root/$scale/out/$n-hugo-$i" --cacheDir "$root/$scale/out/hugo-cache"
-		}
-		run_ours() {
-			rm -rf "$scale/$n/.gazette-cache"
-			timed gazette "$n" "$root/$scale/out/$n-gazette-$i" "$gazette" build "${force[@]}" \
-				-config "$root/$scale/$n/config.toml" -o "$root/$scale/out/$n-gazette-$i"
-		}
 		if ((i % 2)); then
-			[[ -z $ours ]] || run_ours
-			run_hugo
+			[[ -z $ours ]] || run_ours "$i"
+			run_hugo "$i"
 		else
-			run_hugo
-			[[ -z $ours ]] || run_ours
+			run_hugo "$i"
+			[[ -z $ours ]] || run_ours "$i"
 		fi
 	done
 	files_h=$(find "$scale/out/$n-hugo-$runs" -type f | wc -l)
@@ -209,6 +245,8 @@ done
 
 load_end=$(loadavg)
 outputs # the runs are timed: free the disk
+sync
+date +%s >"$scale/out/removed"
 echo
 echo "medians of $runs runs; CPU = user+sys; RSS = peak resident set; ratio = gazette/Hugo"
 echo "Hugo: $("$hugo" version | cut -d' ' -f1-2); machine: $(nproc) CPUs, $(free -g | awk '/^Mem:/ {print $2}') GiB; load average $load_start at start, $load_end at end"
