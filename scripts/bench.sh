@@ -203,26 +203,27 @@ if [[ -f $scale/out/removed ]]; then
 	fi
 fi
 
+# run_hugo RUN and run_ours RUN build the corpus of $n documents into a
+# folder of their own, timed unless RUN starts with w (a warm-up).
+how() { if [[ $1 == w* ]]; then echo untimed; else echo timed; fi; }
+run_hugo() {
+	local out=$root/$scale/out/$n-hugo-$1
+	"$(how "$1")" hugo "$n" "$out" "$hugo" --quiet --noBuildLock \
+		--source "$root/scripts/hugo" --contentDir "$root/$scale/$n-hugo" \
+		--destination "$out" --cacheDir "$root/$scale/out/hugo-cache"
+}
+run_ours() {
+	rm -rf "$scale/$n/.gazette-cache"
+	"$(how "$1")" gazette "$n" "$root/$scale/out/$n-gazette-$1" "$gazette" build "${force[@]}" \
+		-config "$root/$scale/$n/config.toml" -o "$root/$scale/out/$n-gazette-$1"
+}
+
 raw=$scale/bench-$(date -u +%Y%m%dT%H%M%SZ).tsv
 : >"$raw"
 loadavg() { cut -d' ' -f1 /proc/loadavg; }
 load_start=$(loadavg)
 for n in "${sizes[@]}"; do
 	corpus "$n"
-	# run_hugo RUN and run_ours RUN build into a folder of their own, timed
-	# unless RUN starts with w (a warm-up)
-	how() { if [[ $1 == w* ]]; then echo untimed; else echo timed; fi; }
-	run_hugo() {
-		local out=$root/$scale/out/$n-hugo-$1
-		"$(how "$1")" hugo "$n" "$out" "$hugo" --quiet --noBuildLock \
-			--source "$root/scripts/hugo" --contentDir "$root/$scale/$n-hugo" \
-			--destination "$out" --cacheDir "$root/$scale/out/hugo-cache"
-	}
-	run_ours() {
-		rm -rf "$scale/$n/.gazette-cache"
-		"$(how "$1")" gazette "$n" "$root/$scale/out/$n-gazette-$1" "$gazette" build "${force[@]}" \
-			-config "$root/$scale/$n/config.toml" -o "$root/$scale/out/$n-gazette-$1"
-	}
 	for ((i = 1; i <= warmup; i++)); do
 		log "$n documents, warm-up build $i of $warmup (not timed)"
 		[[ -z $ours ]] || run_ours "w$i"
