@@ -6,23 +6,9 @@ import (
 	"os"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
-
-// hostOutput keeps a build in memory.
-type hostOutput struct {
-	mu    sync.Mutex
-	files map[string][]byte
-}
-
-func (o *hostOutput) WriteFile(name string, data []byte) error {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	o.files[name] = append([]byte(nil), data...)
-	return nil
-}
 
 func buildHostSite(tb testing.TB, baseURL string, minify bool) map[string][]byte {
 	tb.Helper()
@@ -32,7 +18,7 @@ func buildHostSite(tb testing.TB, baseURL string, minify bool) map[string][]byte
 	}
 	cfg.BaseURL = baseURL
 	cfg.Minify = minify
-	out := &hostOutput{files: map[string][]byte{}}
+	out := &memOutput{}
 	if _, _, err := Build(context.Background(), Options{Config: cfg, Content: os.DirFS("testdata/site/content"), ContentName: "content/", Out: out}); err != nil {
 		tb.Fatalf("build: %v", err)
 	}

@@ -6,24 +6,10 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 
 	"gazette/generator"
 )
-
-// memOut is a build's output in memory.
-type memOut struct {
-	mu    sync.Mutex
-	files map[string][]byte
-}
-
-func (o *memOut) WriteFile(name string, data []byte) error {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	o.files[name] = append([]byte(nil), data...)
-	return nil
-}
 
 // TestServeMinify: gazette serve -minify (Options.Minify) serves the pages
 // gazette build writes with minify on, and serve without it those written
@@ -60,7 +46,7 @@ func (p *preview) sameAsBuild(minify bool) {
 	}
 	cfg.Minify = minify
 	st := p.s.current.Load()
-	out := &memOut{files: map[string][]byte{}}
+	out := &mapOutput{files: map[string][]byte{}}
 	if _, _, err := generator.Build(context.Background(), generator.Options{
 		Config: cfg, Content: os.DirFS(filepath.Join(p.dir, "content")), ContentName: "content/",
 		Out: out, Inject: script(st.base, st.gen),
