@@ -172,6 +172,31 @@ func TestOutputChanged(t *testing.T) {
 	}
 }
 
+// TestSavedJSON: the manifest Save writes in one marshalling is the one
+// json.Marshal writes with its checksum filled in, and a summary that is
+// not JSON is an error, not a manifest.
+func TestSavedJSON(t *testing.T) {
+	cacheDir, out, m := output(t)
+	files, _ := filepath.Glob(filepath.Join(cacheDir, "build-*.json"))
+	if len(files) != 1 {
+		t.Fatalf("manifests: %v", files)
+	}
+	got, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Out, m.Version = out, formatVersion
+	m.Check = m.checksum()
+	want, _ := json.Marshal(m)
+	if string(got) != string(want) {
+		t.Errorf("saved\n%s\nwant\n%s", got, want)
+	}
+	m.Summary = json.RawMessage(`{"documents":`)
+	if err := Save(cacheDir, m); err == nil {
+		t.Error("a manifest with a broken summary was saved")
+	}
+}
+
 func TestCorrupt(t *testing.T) {
 	tests := []struct {
 		name   string
