@@ -260,19 +260,16 @@ func (s *Stream) Finish(write func(name string, data []byte) error) (Stats, erro
 	// The special terms and facets, made beside the merge of the workers'
 	// terms (at 100,000 documents each takes some tenths of a second on
 	// the build's critical path).
-	type specials struct {
-		terms  map[string][]int32
-		facets map[string]map[string]int
-	}
-	sp := make(chan specials, 1)
+	var special map[string][]int32
+	var facets map[string]map[string]int
+	made := make(chan struct{})
 	go func() {
-		terms, facets := specialTerms(order)
-		sp <- specials{terms, facets}
+		special, facets = specialTerms(order)
+		close(made)
 	}()
 	// Merge the workers' terms into one list, each with its shard.
-	terms := mergeTerms(srcs, 0)
-	got := <-sp
-	special, facets := got.terms, got.facets
+	terms := mergeTerms(srcs)
+	<-made
 	terms = slices.Grow(terms, len(special))
 	for t, docs := range special {
 		var enc []byte

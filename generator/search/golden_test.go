@@ -199,7 +199,7 @@ func TestTermSizes(t *testing.T) {
 		srcs := s.sources()
 		var scratch []byte
 		wrong := 0
-		for _, term := range mergeTerms(srcs, 0) {
+		for _, term := range mergeTerms(srcs) {
 			if b, _ := appendPostings(nil, &term, srcs, &scratch); len(b) != term.size {
 				wrong++
 			}

@@ -397,15 +397,15 @@ type term struct {
 	shard  int32
 }
 
-// mergeTerms collects the sources' terms, in a slice with room for extra
-// more. Each term's parts are a piece of one array, in the sources' order.
-func mergeTerms(srcs []source, extra int) []term {
+// mergeTerms collects the sources' terms. Each term's parts are a piece of
+// one array, in the sources' order.
+func mergeTerms(srcs []source) []term {
 	n := 0
 	for _, src := range srcs {
 		n = max(n, src.terms())
 	}
 	index := make(map[uint64]int32, n)
-	terms := make([]term, 0, n+n/4+extra)
+	terms := make([]term, 0, n+n/4)
 	// of[s] lists the term of each of srcs[s]'s lists, in the order of each
 	of := make([][]int32, len(srcs))
 	nparts := 0
